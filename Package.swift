@@ -1,0 +1,114 @@
+// swift-tools-version: 6.0
+//
+// Martlet: a Kafka-compatible broker. Module map and allowed dependencies: docs/architecture.md
+// (enforced by scripts/check-imports.sh). Dependencies point one way:
+//   martlet → Broker → BrokerServer → BrokerAPI → LogStorage → KafkaRecords → BrokerCore
+//   KafkaProtocol → BrokerCore (no I/O)
+import PackageDescription
+
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+
+let package = Package(
+    name: "Martlet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "martlet", targets: ["martlet"]),
+        .executable(name: "MessageGenerator", targets: ["MessageGenerator"]),
+        .executable(name: "RequestDecoderFuzzer", targets: ["RequestDecoderFuzzer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+    ],
+    targets: [
+        // MARK: Layer 0: shared vocabulary (typed ids, offsets, epochs, clocks, error codes)
+        .target(name: "BrokerCore"),
+
+        // MARK: Layer 1: wire codec, generated from Kafka's JSON specs (no I/O)
+        .target(name: "KafkaProtocol", dependencies: ["BrokerCore", nioCore]),
+
+        // MARK: Layer 2: record batches (v2 format, CRC-32C)
+        .target(name: "CCRC32C", cSettings: [.unsafeFlags(["-msse4.2", "-mpclmul", "-O3"])]),
+        .target(name: "KafkaRecords", dependencies: ["BrokerCore", "CCRC32C", nioCore]),
+
+        // MARK: Layer 3: segment-file log storage
+        .target(
+            name: "LogStorage",
+            dependencies: [
+                "BrokerCore", "KafkaRecords", nioCore, logging,
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]),
+
+        // MARK: Layer 4: cluster coordination (ZooKeeper, in Kafka's znode layout)
+        .target(
+            name: "CZooKeeper",
+            cSettings: [.unsafeFlags(["-I/usr/include/zookeeper"])],
+            linkerSettings: [.linkedLibrary("zookeeper_mt")]),
+        .target(name: "Coordination", dependencies: ["BrokerCore", logging]),
+        .target(name: "ZooKeeperCoordination", dependencies: ["Coordination", "CZooKeeper", "BrokerCore", logging]),
+
+        // MARK: Layer 5: API handlers (one Kafka API per file) and the registry
+        .target(
+            name: "BrokerAPI",
+            dependencies: ["BrokerCore", "KafkaProtocol", "KafkaRecords", "LogStorage", nioCore, logging]),
+
+        // MARK: Layer 6: network server (SwiftNIO)
+        .target(
+            name: "BrokerServer",
+            dependencies: ["BrokerCore", "KafkaProtocol", "BrokerAPI", nioCore, nioPosix, logging]),
+
+        // MARK: Layer 7: composition root (config, wiring, lifecycle)
+        .target(
+            name: "Broker",
+            dependencies: [
+                "BrokerCore", "KafkaProtocol", "LogStorage", "BrokerAPI", "BrokerServer",
+                nioCore, nioPosix, logging,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+
+        // MARK: Layer 8: executable
+        .executableTarget(
+            name: "martlet",
+            dependencies: [
+                "Broker", logging,
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: Tools
+        .executableTarget(name: "MessageGenerator"),
+        .executableTarget(name: "RequestDecoderFuzzer", dependencies: ["KafkaProtocol", nioCore]),
+
+        // MARK: Test support (never imported from Sources/)
+        .target(name: "BrokerTestSupport", dependencies: ["BrokerCore", "LogStorage", nioCore]),
+
+        // MARK: Tests, one target per module
+        .testTarget(name: "BrokerCoreTests", dependencies: ["BrokerCore", "BrokerTestSupport"]),
+        .testTarget(
+            name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", nioCore],
+            resources: [.copy("Golden")]),
+        .testTarget(name: "KafkaRecordsTests", dependencies: ["KafkaRecords", "CCRC32C", nioCore]),
+        .testTarget(
+            name: "LogStorageTests",
+            dependencies: ["LogStorage", "KafkaRecords", "BrokerTestSupport", nioCore]),
+        .testTarget(
+            name: "BrokerAPITests",
+            dependencies: ["BrokerAPI", "KafkaProtocol", "BrokerTestSupport", nioCore]),
+        .testTarget(
+            name: "BrokerServerTests",
+            dependencies: [
+                "BrokerServer", "BrokerAPI", "KafkaProtocol", nioCore, nioPosix,
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
+        .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "BrokerTestSupport"]),
+        .testTarget(name: "ZooKeeperCoordinationTests", dependencies: ["ZooKeeperCoordination", "Coordination"]),
+        .testTarget(name: "BrokerTests", dependencies: ["Broker", "BrokerCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
