@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "KafkaProtocol", dependencies: ["BrokerCore", nioCore]),
 
         // MARK: Layer 2: record batches (v2 format, CRC-32C)
-        .target(name: "CCRC32C", cSettings: [.unsafeFlags(["-msse4.2", "-mpclmul", "-O3"])]),
+        .target(name: "CCRC32C", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "KafkaRecords", dependencies: ["BrokerCore", "CCRC32C", nioCore]),
 
         // MARK: Layer 3: segment-file log storage
@@ -86,7 +86,11 @@ let package = Package(
         .executableTarget(name: "RequestDecoderFuzzer", dependencies: ["KafkaProtocol", nioCore]),
 
         // MARK: Test support (never imported from Sources/)
-        .target(name: "BrokerTestSupport", dependencies: ["BrokerCore", "LogStorage", nioCore]),
+        .target(
+            name: "BrokerTestSupport",
+            dependencies: [
+                "BrokerCore", "LogStorage", nioCore, .product(name: "SystemPackage", package: "swift-system"),
+            ]),
 
         // MARK: Tests, one target per module
         .testTarget(name: "BrokerCoreTests", dependencies: ["BrokerCore", "BrokerTestSupport"]),
@@ -96,15 +100,22 @@ let package = Package(
         .testTarget(name: "KafkaRecordsTests", dependencies: ["KafkaRecords", "CCRC32C", nioCore]),
         .testTarget(
             name: "LogStorageTests",
-            dependencies: ["LogStorage", "KafkaRecords", "BrokerTestSupport", nioCore]),
+            dependencies: [
+                "LogStorage", "KafkaRecords", "BrokerTestSupport", nioCore,
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]),
         .testTarget(
             name: "BrokerAPITests",
-            dependencies: ["BrokerAPI", "KafkaProtocol", "BrokerTestSupport", nioCore]),
+            dependencies: [
+                "BrokerAPI", "BrokerCore", "KafkaProtocol", "BrokerTestSupport", nioCore,
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "BrokerServerTests",
             dependencies: [
                 "BrokerServer", "BrokerAPI", "KafkaProtocol", nioCore, nioPosix,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
             ]),
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "BrokerTestSupport"]),
         .testTarget(name: "ZooKeeperCoordinationTests", dependencies: ["ZooKeeperCoordination", "Coordination"]),

@@ -1,0 +1,34 @@
+// Drives Martlet with the stock Apache Kafka AdminClient (kafka-clients 3.9.1).
+//   java AdminProbe BOOTSTRAP describe-cluster   -> prints "cluster=<id> controller=<id> nodes=<id>@<host>:<port>,..."
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+
+public class AdminProbe {
+    public static void main(String[] args) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        try (Admin admin = Admin.create(props)) {
+            switch (args[1]) {
+                case "describe-cluster": {
+                    DescribeClusterResult r = admin.describeCluster();
+                    String id = r.clusterId().get(30, TimeUnit.SECONDS);
+                    int controller = r.controller().get(30, TimeUnit.SECONDS).id();
+                    String nodes = r.nodes().get(30, TimeUnit.SECONDS).stream()
+                        .map(n -> n.id() + "@" + n.host() + ":" + n.port())
+                        .sorted().collect(Collectors.joining(","));
+                    System.out.println("cluster=" + id + " controller=" + controller + " nodes=" + nodes);
+                    break;
+                }
+                default:
+                    System.err.println("unknown command " + args[1]);
+                    System.exit(2);
+            }
+        }
+    }
+}
