@@ -64,11 +64,17 @@ let package = Package(
             name: "BrokerServer",
             dependencies: ["BrokerCore", "KafkaProtocol", "BrokerAPI", nioCore, nioPosix, logging]),
 
+        // MARK: Layer 6: Kafka protocol client (controller → broker requests, later replica fetchers)
+        .target(
+            name: "KafkaClient",
+            dependencies: ["BrokerCore", "KafkaProtocol", nioCore, nioPosix, logging]),
+
         // MARK: Layer 7: composition root (config, wiring, lifecycle)
         .target(
             name: "Broker",
             dependencies: [
-                "BrokerCore", "KafkaProtocol", "LogStorage", "BrokerAPI", "BrokerServer",
+                "BrokerCore", "KafkaProtocol", "LogStorage", "BrokerAPI", "BrokerServer", "KafkaClient",
+                "Coordination", "ZooKeeperCoordination",
                 nioCore, nioPosix, logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -95,7 +101,8 @@ let package = Package(
         // MARK: Tests, one target per module
         .testTarget(name: "BrokerCoreTests", dependencies: ["BrokerCore", "BrokerTestSupport"]),
         .testTarget(
-            name: "KafkaProtocolTests", dependencies: ["KafkaProtocol", nioCore],
+            name: "KafkaProtocolTests",
+            dependencies: ["KafkaProtocol", nioCore, .product(name: "NIOTestUtils", package: "swift-nio")],
             resources: [.copy("Golden")]),
         .testTarget(name: "KafkaRecordsTests", dependencies: ["KafkaRecords", "CCRC32C", nioCore]),
         .testTarget(
@@ -119,6 +126,9 @@ let package = Package(
             ]),
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "BrokerTestSupport"]),
         .testTarget(name: "ZooKeeperCoordinationTests", dependencies: ["ZooKeeperCoordination", "Coordination"]),
+        .testTarget(
+            name: "KafkaClientTests",
+            dependencies: ["KafkaClient", "KafkaProtocol", "BrokerServer", "BrokerAPI", "BrokerCore", nioCore, nioPosix]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "BrokerCore"]),
     ],
     swiftLanguageModes: [.v6]

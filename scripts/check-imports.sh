@@ -18,7 +18,8 @@ allowed() { # allowed MODULE -> the modules MODULE may import
     ZooKeeperCoordination) echo "BrokerCore Coordination CZooKeeper Logging Foundation" ;;
     BrokerAPI)             echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Coordination NIOCore Logging" ;;
     BrokerServer)          echo "BrokerCore KafkaProtocol BrokerAPI NIOCore NIOPosix Logging" ;;
-    Broker)                echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Coordination ZooKeeperCoordination BrokerAPI BrokerServer NIOCore NIOPosix Logging ServiceLifecycle Foundation" ;;
+    KafkaClient)           echo "BrokerCore KafkaProtocol NIOCore NIOPosix Logging" ;;
+    Broker)                echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Coordination ZooKeeperCoordination BrokerAPI BrokerServer KafkaClient NIOCore NIOPosix Logging ServiceLifecycle Foundation" ;;
     martlet)               echo "Broker BrokerCore Logging ServiceLifecycle ArgumentParser Foundation" ;;
     MessageGenerator)      echo "Foundation" ;;
     RequestDecoderFuzzer)  echo "KafkaProtocol BrokerCore NIOCore Foundation" ;;

@@ -1,4 +1,5 @@
 import BrokerAPI
+import KafkaProtocol
 import Logging
 import NIOCore
 import NIOPosix

@@ -1,6 +1,6 @@
 import NIOCore
 
-/// Splits the inbound byte stream into Kafka request frames: a 4-byte big-endian size followed by
+/// Splits an inbound byte stream into Kafka frames (requests on a server, responses on a client): a 4-byte big-endian size followed by
 /// that many bytes. Emits each frame's payload (without the size) as a `ByteBuffer` slice.
 ///
 /// A negative size, or one above `maxFrameSize` (`socket.request.max.bytes`), is an error that

@@ -2,7 +2,7 @@ import NIOCore
 import NIOTestUtils
 import Testing
 
-@testable import BrokerServer
+@testable import KafkaProtocol
 
 @Suite struct KafkaFrameDecoderTests {
     private func framed(_ payloads: [[UInt8]]) -> ByteBuffer {
