@@ -17,6 +17,11 @@ let package = Package(
         .executable(name: "martlet", targets: ["martlet"]),
         .executable(name: "MessageGenerator", targets: ["MessageGenerator"]),
         .executable(name: "RequestDecoderFuzzer", targets: ["RequestDecoderFuzzer"]),
+        // Libraries for the benchmark package (Benchmarks/Package.swift depends on this one by path).
+        .library(name: "BrokerCore", targets: ["BrokerCore"]),
+        .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
+        .library(name: "KafkaRecords", targets: ["KafkaRecords"]),
+        .library(name: "LogStorage", targets: ["LogStorage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
