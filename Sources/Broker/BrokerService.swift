@@ -60,7 +60,7 @@ public final class BrokerService: Service {
             endpoints[listener.name] = HostPort(host: host, port: listener.port)
         }
         cache.update {
-            $0.brokers[config.brokerID] = BrokerRegistration(id: config.brokerID, endpoints: endpoints, rack: config.brokerRack)
+            $0.brokers[config.brokerID] = BrokerNode(id: config.brokerID, endpoints: endpoints, rack: config.brokerRack)
         }
         logger.info(
             "Martlet broker started",

@@ -7,11 +7,11 @@ import Testing
     private let image = ClusterMetadataImage(
         clusterID: "Q2x1c3Rlci1pZC0xMjM0NQ", controllerID: BrokerID(2),
         brokers: [
-            BrokerID(1): BrokerRegistration(
+            BrokerID(1): BrokerNode(
                 id: BrokerID(1),
                 endpoints: ["PLAINTEXT": HostPort(host: "h1", port: 9092), "INTERNAL": HostPort(host: "i1", port: 9093)],
                 rack: "r1"),
-            BrokerID(2): BrokerRegistration(id: BrokerID(2), endpoints: ["PLAINTEXT": HostPort(host: "h2", port: 9092)]),
+            BrokerID(2): BrokerNode(id: BrokerID(2), endpoints: ["PLAINTEXT": HostPort(host: "h2", port: 9092)]),
         ],
         topics: [
             "orders": TopicImage(

@@ -27,7 +27,7 @@ private struct SometimesSilentHeartbeats: KafkaAPIHandler {
         let cache = MetadataCache(
             ClusterMetadataImage(
                 clusterID: "cluster-a", controllerID: BrokerID(7),
-                brokers: [BrokerID(7): BrokerRegistration(id: BrokerID(7), endpoints: ["PLAINTEXT": HostPort(host: "h", port: 1)])]))
+                brokers: [BrokerID(7): BrokerNode(id: BrokerID(7), endpoints: ["PLAINTEXT": HostPort(host: "h", port: 1)])]))
         let server = try await KafkaServer.start(
             configuration: .init(host: "127.0.0.1", port: 0, listenerName: "PLAINTEXT"),
             registry: HandlerRegistry(handlers: [MetadataHandler(cache: cache), SometimesSilentHeartbeats()]),

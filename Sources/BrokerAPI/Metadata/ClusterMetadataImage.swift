@@ -6,11 +6,13 @@ import BrokerCore
 public struct ClusterMetadataImage: Sendable, Equatable {
     public var clusterID: String
     public var controllerID: BrokerID
-    public var brokers: [BrokerID: BrokerRegistration]
+    /// The epoch of the controller that sent the last applied UpdateMetadata (-1: none yet).
+    public var controllerEpoch: ControllerEpoch = ControllerEpoch(-1)
+    public var brokers: [BrokerID: BrokerNode]
     public var topics: [String: TopicImage]
 
     public init(
-        clusterID: String, controllerID: BrokerID, brokers: [BrokerID: BrokerRegistration],
+        clusterID: String, controllerID: BrokerID, brokers: [BrokerID: BrokerNode],
         topics: [String: TopicImage] = [:]
     ) {
         self.clusterID = clusterID
@@ -21,7 +23,7 @@ public struct ClusterMetadataImage: Sendable, Equatable {
 }
 
 /// A live broker and the endpoints it advertises, by listener name.
-public struct BrokerRegistration: Sendable, Equatable {
+public struct BrokerNode: Sendable, Equatable {
     public var id: BrokerID
     public var endpoints: [String: HostPort]
     public var rack: String?
