@@ -51,6 +51,9 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]),
 
+        // MARK: Layer 4: partition and replica layer (ISR, high watermark, purgatory, producer state)
+        .target(name: "Replication", dependencies: ["BrokerCore", "KafkaRecords", "LogStorage", nioCore, logging]),
+
         // MARK: Layer 4: cluster coordination (ZooKeeper, in Kafka's znode layout)
         .target(
             name: "CZooKeeper",
@@ -58,6 +61,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("zookeeper_mt")]),
         .target(name: "Coordination", dependencies: ["BrokerCore", logging]),
         .target(name: "ZooKeeperCoordination", dependencies: ["Coordination", "CZooKeeper", "BrokerCore", logging]),
+        .target(name: "Controller", dependencies: ["BrokerCore", "Coordination", logging]),
 
         // MARK: Layer 5: API handlers (one Kafka API per file) and the registry
         .target(
@@ -129,8 +133,17 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]),
+        .testTarget(
+            name: "ReplicationTests",
+            dependencies: [
+                "Replication", "LogStorage", "KafkaRecords", "BrokerTestSupport", nioCore,
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "BrokerTestSupport"]),
         .testTarget(name: "ZooKeeperCoordinationTests", dependencies: ["ZooKeeperCoordination", "Coordination"]),
+        .testTarget(
+            name: "ControllerTests",
+            dependencies: ["Controller", "Coordination", "ZooKeeperCoordination", "BrokerCore", "BrokerTestSupport"]),
         .testTarget(
             name: "KafkaClientTests",
             dependencies: ["KafkaClient", "KafkaProtocol", "BrokerServer", "BrokerAPI", "BrokerCore", nioCore, nioPosix]),

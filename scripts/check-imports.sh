@@ -14,12 +14,14 @@ allowed() { # allowed MODULE -> the modules MODULE may import
     CCRC32C|CZooKeeper)    echo "" ;;
     KafkaRecords)          echo "BrokerCore CCRC32C NIOCore" ;;
     LogStorage)            echo "BrokerCore KafkaRecords NIOCore Logging SystemPackage DequeModule Atomics Foundation" ;;
+    Replication)           echo "BrokerCore KafkaRecords LogStorage NIOCore Logging" ;;
     Coordination)          echo "BrokerCore Logging Foundation" ;;
     ZooKeeperCoordination) echo "BrokerCore Coordination CZooKeeper Logging Foundation" ;;
-    BrokerAPI)             echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Coordination NIOCore Logging" ;;
+    Controller)            echo "BrokerCore Coordination Logging Foundation" ;;
+    BrokerAPI)             echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Replication Coordination Controller NIOCore Logging" ;;
     BrokerServer)          echo "BrokerCore KafkaProtocol BrokerAPI NIOCore NIOPosix Logging" ;;
     KafkaClient)           echo "BrokerCore KafkaProtocol NIOCore NIOPosix Logging" ;;
-    Broker)                echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Coordination ZooKeeperCoordination BrokerAPI BrokerServer KafkaClient NIOCore NIOPosix Logging ServiceLifecycle Foundation" ;;
+    Broker)                echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Replication Coordination Controller ZooKeeperCoordination BrokerAPI BrokerServer KafkaClient NIOCore NIOPosix Logging ServiceLifecycle Foundation" ;;
     martlet)               echo "Broker BrokerCore Logging ServiceLifecycle ArgumentParser Foundation" ;;
     MessageGenerator)      echo "Foundation" ;;
     RequestDecoderFuzzer)  echo "KafkaProtocol BrokerCore NIOCore Foundation" ;;
