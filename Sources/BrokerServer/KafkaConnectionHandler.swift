@@ -40,6 +40,8 @@ final class KafkaConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         logger.debug("connection closed")
+        closing = true
+        for item in sequencer.closeAndDrain() { Self.discard(item) }
         context.fireChannelInactive()
     }
 
@@ -65,6 +67,14 @@ final class KafkaConnectionHandler: ChannelInboundHandler {
             release(sequence, .noResponse, context: context, flush: false)
         case .close(let reason):
             release(sequence, .close(reason: reason), context: context, flush: true)
+        case .laterWithoutResponse(let future):
+            future.hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
+                switch result {
+                case .success: self.release(sequence, .noResponse, context: context, flush: true)
+                case .failure(let error):
+                    self.release(sequence, .close(reason: "request failed: \(error)"), context: context, flush: true)
+                }
+            }
         case .later(let future):
             future.hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
                 switch result {
@@ -93,13 +103,19 @@ final class KafkaConnectionHandler: ChannelInboundHandler {
     private func release(
         _ sequence: UInt64, _ completion: ResponseSequencer.Completion, context: ChannelHandlerContext, flush: Bool
     ) {
-        for item in sequencer.complete(sequence, with: completion) {
+        let (released, dropped) = sequencer.complete(sequence, with: completion)
+        for item in dropped { Self.discard(item) }
+        for item in released {
             switch item {
             case .response(let response):
                 for segment in response.segments {
                     switch segment {
                     case .bytes(let bytes): context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
-                    case .file(let region): context.write(wrapOutboundOut(.fileRegion(region)), promise: nil)
+                    case .file(let region):
+                        // Each region owns a duplicated descriptor: close it once written (or failed).
+                        let written = context.eventLoop.makePromise(of: Void.self)
+                        context.write(wrapOutboundOut(.fileRegion(region)), promise: written)
+                        written.futureResult.whenComplete { _ in try? region.fileHandle.close() }
                     }
                 }
             case .noResponse:
@@ -114,6 +130,11 @@ final class KafkaConnectionHandler: ChannelInboundHandler {
             readPaused = false
             context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
         }
+    }
+
+    /// Releases what a response that will never be written holds (file handles).
+    private static func discard(_ completion: ResponseSequencer.Completion) {
+        if case .response(let response) = completion { response.release() }
     }
 
     private func close(context: ChannelHandlerContext, reason: String) {

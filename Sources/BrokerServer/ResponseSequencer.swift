@@ -5,7 +5,9 @@ import BrokerAPI
 ///
 /// A plain value owned by the connection's event loop: ``begin()`` numbers each request,
 /// ``complete(_:with:)`` records its result and returns the results that may now be emitted,
-/// in order. Emission stops at the first `.close`; nothing after it is ever released.
+/// in order. Emission stops at the first `.close`; nothing after it is ever released, and the
+/// responses that will never be written are handed back as `dropped` so their resources (file
+/// handles) can be released.
 struct ResponseSequencer {
     enum Completion {
         case response(EncodedResponse)
@@ -26,24 +28,33 @@ struct ResponseSequencer {
         return nextToAssign
     }
 
-    mutating func complete(_ sequence: UInt64, with completion: Completion) -> [Completion] {
-        guard !closed, sequence >= nextToRelease, sequence < nextToAssign else { return [] }
+    mutating func complete(_ sequence: UInt64, with completion: Completion) -> (released: [Completion], dropped: [Completion]) {
+        guard !closed, sequence >= nextToRelease, sequence < nextToAssign else { return ([], [completion]) }
         if sequence == nextToRelease, finished.isEmpty {
             nextToRelease += 1
             if case .close = completion { closed = true }
-            return [completion]
+            return ([completion], [])
         }
         finished[sequence] = completion
         var released: [Completion] = []
+        var dropped: [Completion] = []
         while let next = finished.removeValue(forKey: nextToRelease) {
             nextToRelease += 1
             released.append(next)
             if case .close = next {
                 closed = true
+                dropped = Array(finished.values)
                 finished.removeAll()
                 break
             }
         }
-        return released
+        return (released, dropped)
+    }
+
+    /// Marks the connection closed (e.g. by the peer) and returns every finished, unreleased result.
+    mutating func closeAndDrain() -> [Completion] {
+        closed = true
+        defer { finished.removeAll() }
+        return Array(finished.values)
     }
 }

@@ -112,6 +112,8 @@ private struct Registered<H: KafkaAPIHandler>: RegisteredAPI {
                 future.map { ResponseEncoder.encode($0, version: version, apiKey: key, correlationID: correlationID) })
         case .noResponse:
             return .noResponse
+        case .laterWithoutResponse(let future):
+            return .laterWithoutResponse(future)
         case .closeConnection(let reason):
             return .close(reason: reason)
         }

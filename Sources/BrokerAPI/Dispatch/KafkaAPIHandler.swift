@@ -40,6 +40,9 @@ public enum APIOutcome<Response: KafkaResponse>: Sendable {
     case later(EventLoopFuture<Response>)
     /// Send nothing (Produce with acks=0 that succeeded).
     case noResponse
+    /// Send nothing once the future succeeds; close the connection if it fails (Produce with
+    /// acks=0, whose errors Kafka signals by closing the connection).
+    case laterWithoutResponse(EventLoopFuture<Void>)
     /// Close the connection without answering (Produce with acks=0 that failed, as Kafka does).
     case closeConnection(reason: String)
 }
