@@ -66,7 +66,9 @@ let package = Package(
         // MARK: Layer 5: API handlers (one Kafka API per file) and the registry
         .target(
             name: "BrokerAPI",
-            dependencies: ["BrokerCore", "KafkaProtocol", "KafkaRecords", "LogStorage", nioCore, logging]),
+            dependencies: [
+                "BrokerCore", "KafkaProtocol", "KafkaRecords", "LogStorage", "Replication", nioCore, logging,
+            ]),
 
         // MARK: Layer 6: network server (SwiftNIO)
         .target(
@@ -83,8 +85,8 @@ let package = Package(
             name: "Broker",
             dependencies: [
                 "BrokerCore", "KafkaProtocol", "LogStorage", "BrokerAPI", "BrokerServer", "KafkaClient",
-                "Coordination", "ZooKeeperCoordination",
-                nioCore, nioPosix, logging,
+                "Coordination", "ZooKeeperCoordination", "Controller", "Replication",
+                nioCore, nioPosix, logging, .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
 
@@ -123,8 +125,8 @@ let package = Package(
         .testTarget(
             name: "BrokerAPITests",
             dependencies: [
-                "BrokerAPI", "BrokerCore", "KafkaProtocol", "BrokerTestSupport", nioCore,
-                .product(name: "NIOEmbedded", package: "swift-nio"),
+                "BrokerAPI", "BrokerCore", "KafkaProtocol", "BrokerTestSupport", "Replication", "LogStorage",
+                "KafkaRecords", nioCore, .product(name: "NIOEmbedded", package: "swift-nio"),
             ]),
         .testTarget(
             name: "BrokerServerTests",

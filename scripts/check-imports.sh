@@ -21,7 +21,7 @@ allowed() { # allowed MODULE -> the modules MODULE may import
     BrokerAPI)             echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Replication Coordination Controller NIOCore Logging" ;;
     BrokerServer)          echo "BrokerCore KafkaProtocol BrokerAPI NIOCore NIOPosix Logging" ;;
     KafkaClient)           echo "BrokerCore KafkaProtocol NIOCore NIOPosix Logging" ;;
-    Broker)                echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Replication Coordination Controller ZooKeeperCoordination BrokerAPI BrokerServer KafkaClient NIOCore NIOPosix Logging ServiceLifecycle Foundation" ;;
+    Broker)                echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Replication Coordination Controller ZooKeeperCoordination BrokerAPI BrokerServer KafkaClient NIOCore NIOPosix Logging ServiceLifecycle SystemPackage Foundation" ;;
     martlet)               echo "Broker BrokerCore Logging ServiceLifecycle ArgumentParser Foundation" ;;
     MessageGenerator)      echo "Foundation" ;;
     RequestDecoderFuzzer)  echo "KafkaProtocol BrokerCore NIOCore Foundation" ;;

@@ -1,16 +1,27 @@
 import BrokerAPI
 import BrokerCore
 import BrokerServer
+import Controller
 import Logging
+import LogStorage
 import NIOCore
 import NIOPosix
+import Replication
 import ServiceLifecycle
+import SystemPackage
+import ZooKeeperCoordination
 
 /// The composition root: builds every layer from a ``BrokerConfig`` and runs the broker until
 /// graceful shutdown (SIGTERM/SIGINT through the ServiceGroup).
 ///
-/// Start-up order: log directories (lock, meta.properties) → metadata cache → handler registry
-/// → one ``KafkaServer`` per listener. Shutdown reverses it.
+/// Start-up, in Kafka's order: lock the log dirs → (ZooKeeper mode) connect, read `/cluster/id`
+/// → write `meta.properties` → load and recover the logs → replica manager → handlers → bind the
+/// listeners → register `/brokers/ids/N` and start the controller candidate.
+/// Shutdown: controlled shutdown through the controller → close listeners → leave ZooKeeper →
+/// stop partitions → close logs cleanly (clean-shutdown marker) → release the dirs.
+///
+/// Without `zookeeper.connect` the broker runs alone: it answers ApiVersions and Metadata about
+/// itself but leads no partitions.
 public final class BrokerService: Service {
     private let config: BrokerConfig
     private let logger: Logger
@@ -23,17 +34,80 @@ public final class BrokerService: Service {
     }
 
     public func run() async throws {
+        let settings = try BrokerLogSettings(config)
         let directories = try LogDirectories(paths: config.logDirs, brokerID: config.brokerID)
         defer { directories.release() }
+
+        let proposedClusterID = directories.storedClusterID ?? LogDirectories.newClusterID()
+        var zookeeper: (store: ZooKeeperCoordinationStore, clusterID: String)?
+        if config.zookeeperConnect != nil {
+            do {
+                let (store, clusterID) = try await ClusterMembership.connect(
+                    config: config, proposedClusterID: proposedClusterID, logger: logger)
+                zookeeper = (store, clusterID)
+            } catch {
+                throw BrokerStartupError.zookeeper("\(error)")
+            }
+        }
+        let clusterID = zookeeper?.clusterID ?? proposedClusterID
+        do {
+            try directories.commit(clusterID: clusterID)
+        } catch {
+            await zookeeper?.store.close()
+            throw error
+        }
+
         let group = MultiThreadedEventLoopGroup(numberOfThreads: config.numNetworkThreads)
+        let logManager: LogManager
+        do {
+            logManager = try LogManager(
+                dirs: config.logDirs.map { FilePath($0) }, config: settings.logConfig, logger: logger)
+        } catch {
+            await zookeeper?.store.close()
+            try? await group.shutdownGracefully()
+            throw BrokerStartupError.storage("\(error)")
+        }
+        let replicaManager = ReplicaManager(
+            config: ReplicaManagerConfig(localBrokerID: config.brokerID, replicaLagTimeMaxMs: settings.replicaLagTimeMaxMs),
+            logManager: logManager, group: group, logger: logger)
+        replicaManager.start()
+        let maintenance = LogMaintenance(logManager: logManager, group: group, logger: logger)
+
+        let cache = MetadataCache(
+            ClusterMetadataImage(
+                clusterID: clusterID, controllerID: zookeeper == nil ? config.brokerID : .none, brokers: [:]))
+        let brokerEpoch = BrokerEpochSource()
+        let controllerEpochs = ControllerEpochTracker()
+        let minInSync = settings.minInSyncReplicas
+        let topicSettings: @Sendable (String) -> TopicSettings = { _ in TopicSettings(minInSyncReplicas: minInSync) }
+        let membership = zookeeper.map {
+            ClusterMembership(
+                store: $0.store, config: config, uncleanLeaderElection: settings.uncleanLeaderElectionEnable,
+                brokerEpoch: brokerEpoch, group: group, logger: logger)
+        }
+        var handlers: [any KafkaAPIHandler] = [
+            MetadataHandler(cache: cache),
+            UpdateMetadataHandler(cache: cache, brokerEpoch: brokerEpoch, controllerEpochs: controllerEpochs),
+            LeaderAndIsrHandler(
+                replicaManager: replicaManager, brokerEpoch: brokerEpoch, controllerEpochs: controllerEpochs,
+                topicSettings: topicSettings),
+            StopReplicaHandler(replicaManager: replicaManager, brokerEpoch: brokerEpoch, controllerEpochs: controllerEpochs),
+        ]
+        handlers += DataPathHandlers.make(replicaManager: replicaManager, topicSettings: topicSettings)
+        if let membership {
+            handlers.append(ControlledShutdownHandler(service: ControllerShutdownService(controller: membership.controller)))
+            handlers.append(
+                CreateTopicsHandler(
+                    admin: ZooKeeperTopicAdmin(zk: membership.zk, controller: membership.controller), cache: cache,
+                    defaultPartitions: config.numPartitions, defaultReplicationFactor: config.defaultReplicationFactor,
+                    assign: { partitions, factor, brokers in
+                        try ReplicaAssignor.assign(partitionCount: partitions, replicationFactor: factor, brokers: brokers)
+                    }))
+        }
+        let registry = HandlerRegistry(handlers: handlers)
 
         var servers: [KafkaServer] = []
         var advertised = config.advertisedListeners
-        let cache = MetadataCache(
-            ClusterMetadataImage(clusterID: directories.clusterID, controllerID: config.brokerID, brokers: [:]))
-        let registry = HandlerRegistry(handlers: [
-            MetadataHandler(cache: cache)
-        ])
         do {
             for listener in config.listeners {
                 let host = listener.host.isEmpty ? "0.0.0.0" : listener.host
@@ -48,32 +122,46 @@ public final class BrokerService: Service {
                     advertised[i].port = server.localAddress?.port ?? 0
                 }
             }
+            for i in advertised.indices where advertised[i].host.isEmpty { advertised[i].host = Self.hostName() }
+            var endpoints: [String: HostPort] = [:]
+            for listener in advertised { endpoints[listener.name] = HostPort(host: listener.host, port: listener.port) }
+            cache.update {
+                $0.brokers[config.brokerID] = BrokerNode(id: config.brokerID, endpoints: endpoints, rack: config.brokerRack)
+            }
+            try await membership?.join(
+                endpoints: advertised, rack: config.brokerRack, timestamp: SystemTimeSource().nowMilliseconds)
         } catch {
             for server in servers { try? await server.close() }
+            await membership?.leave()
+            _ = try? await replicaManager.shutdown().get()
+            try? logManager.shutdown()
             try? await group.shutdownGracefully()
             throw BrokerStartupError.bind("\(error)")
         }
+        maintenance.start()
 
-        var endpoints: [String: HostPort] = [:]
-        for listener in advertised {
-            let host = listener.host.isEmpty ? Self.hostName() : listener.host
-            endpoints[listener.name] = HostPort(host: host, port: listener.port)
-        }
-        cache.update {
-            $0.brokers[config.brokerID] = BrokerNode(id: config.brokerID, endpoints: endpoints, rack: config.brokerRack)
-        }
         logger.info(
             "Martlet broker started",
             metadata: [
-                "broker.id": "\(config.brokerID)", "cluster.id": "\(directories.clusterID)",
+                "broker.id": "\(config.brokerID)", "cluster.id": "\(clusterID)",
                 "listeners": "\(advertised.map(\.description).joined(separator: ","))",
+                "zookeeper": "\(config.zookeeperConnect ?? "none")",
             ])
         onStarted?(advertised)
 
         try? await gracefulShutdown()
 
         logger.info("Martlet broker shutting down")
+        await membership?.controlledShutdown()
         for server in servers { try? await server.close() }
+        await membership?.leave()
+        maintenance.stop()
+        _ = try? await replicaManager.shutdown().get()
+        do {
+            try logManager.shutdown()
+        } catch {
+            logger.error("closing logs failed", metadata: ["error": "\(error)"])
+        }
         try? await group.shutdownGracefully()
         logger.info("Martlet broker stopped")
     }
@@ -81,15 +169,19 @@ public final class BrokerService: Service {
     private static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 
 public enum BrokerStartupError: Error, CustomStringConvertible {
     case bind(String)
+    case zookeeper(String)
+    case storage(String)
     public var description: String {
         switch self {
-        case .bind(let reason): "cannot bind listener: \(reason)"
+        case .bind(let reason): "cannot start listeners: \(reason)"
+        case .zookeeper(let reason): "cannot join the cluster through ZooKeeper: \(reason)"
+        case .storage(let reason): "cannot load the logs: \(reason)"
         }
     }
 }

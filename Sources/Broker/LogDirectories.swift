@@ -9,15 +9,22 @@ import Glibc
 /// exclusive lock on `<dir>/.lock` (two brokers can never share a log dir), and reads or writes
 /// `meta.properties` (`version=0`, `broker.id`, `cluster.id`).
 ///
+/// Two steps, because in ZooKeeper mode the cluster id comes from `/cluster/id`: `init` locks the
+/// directories and reads what they store (``storedClusterID``); ``commit(clusterID:)`` then checks
+/// the cluster id and writes `meta.properties` where it is missing.
+///
 /// A `broker.id` that differs from the one stored in a log dir, or log dirs naming different
 /// clusters, is a start-up error (Kafka's InconsistentBrokerIdException /
 /// InconsistentClusterIdException). The locks are held until ``release()`` or process exit.
 public final class LogDirectories: @unchecked Sendable {
     // Immutable after init; the descriptors are only closed by release().
-    public let clusterID: String
+    /// The cluster id stored in the directories, nil for fresh directories.
+    public let storedClusterID: String?
+    private let brokerID: BrokerID
+    private let missingMeta: [String]
     private let lockDescriptors: [Int32]
 
-    public init(paths: [String], brokerID: BrokerID, proposedClusterID: String? = nil) throws(LogDirectoryError) {
+    public init(paths: [String], brokerID: BrokerID) throws(LogDirectoryError) {
         var descriptors: [Int32] = []
         var clusterIDs: Set<String> = []
         var missingMeta: [String] = []
@@ -44,19 +51,9 @@ public final class LogDirectories: @unchecked Sendable {
                 if let cluster = meta["cluster.id"] { clusterIDs.insert(cluster) }
             }
             guard clusterIDs.count <= 1 else { throw LogDirectoryError.inconsistentClusterID(clusterIDs.sorted()) }
-            let clusterID = clusterIDs.first ?? proposedClusterID ?? Self.newClusterID()
-            if let proposedClusterID, clusterID != proposedClusterID {
-                throw LogDirectoryError.inconsistentClusterID([clusterID, proposedClusterID])
-            }
-            for path in missingMeta {
-                let text = "#\n#Written by martlet\nversion=0\nbroker.id=\(brokerID.rawValue)\ncluster.id=\(clusterID)\n"
-                do {
-                    try text.write(toFile: path + "/meta.properties", atomically: true, encoding: .utf8)
-                } catch {
-                    throw LogDirectoryError.unusable(path: path, reason: "cannot write meta.properties: \(error)")
-                }
-            }
-            self.clusterID = clusterID
+            self.storedClusterID = clusterIDs.first
+            self.brokerID = brokerID
+            self.missingMeta = missingMeta
             self.lockDescriptors = descriptors
         } catch let error as LogDirectoryError {
             for fd in descriptors { close(fd) }
@@ -64,6 +61,22 @@ public final class LogDirectories: @unchecked Sendable {
         } catch {
             for fd in descriptors { close(fd) }
             throw LogDirectoryError.unusable(path: paths.first ?? "", reason: "\(error)")
+        }
+    }
+
+    /// Checks `clusterID` against the stored one and writes `meta.properties` into the directories
+    /// that have none. Kafka refuses to start when the stored id differs (InconsistentClusterIdException).
+    public func commit(clusterID: String) throws(LogDirectoryError) {
+        if let stored = storedClusterID, stored != clusterID {
+            throw LogDirectoryError.inconsistentClusterID([stored, clusterID])
+        }
+        for path in missingMeta {
+            let text = "#\n#Written by martlet\nversion=0\nbroker.id=\(brokerID.rawValue)\ncluster.id=\(clusterID)\n"
+            do {
+                try text.write(toFile: path + "/meta.properties", atomically: true, encoding: .utf8)
+            } catch {
+                throw LogDirectoryError.unusable(path: path, reason: "cannot write meta.properties: \(error)")
+            }
         }
     }
 

@@ -15,13 +15,16 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         let dirs = [root + "/a", root + "/b"]
         let first = try LogDirectories(paths: dirs, brokerID: BrokerID(4))
-        let id = first.clusterID
+        #expect(first.storedClusterID == nil)
+        let id = LogDirectories.newClusterID()
         #expect(id.count == 22)
+        try first.commit(clusterID: id)
         first.release()
         let meta = try String(contentsOfFile: dirs[1] + "/meta.properties", encoding: .utf8)
         #expect(meta.contains("broker.id=4") && meta.contains("cluster.id=\(id)") && meta.contains("version=0"))
         let second = try LogDirectories(paths: dirs, brokerID: BrokerID(4))
-        #expect(second.clusterID == id)
+        #expect(second.storedClusterID == id)
+        #expect(throws: LogDirectoryError.inconsistentClusterID([id, "other"])) { try second.commit(clusterID: "other") }
         second.release()
     }
 
@@ -38,7 +41,9 @@ import Testing
     @Test func brokerIDMismatchIsRefused() throws {
         let root = tempDir()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try LogDirectories(paths: [root], brokerID: BrokerID(1)).release()
+        let dirs = try LogDirectories(paths: [root], brokerID: BrokerID(1))
+        try dirs.commit(clusterID: "c1")
+        dirs.release()
         #expect(throws: LogDirectoryError.inconsistentBrokerID(path: root, stored: "1", configured: BrokerID(2))) {
             try LogDirectories(paths: [root], brokerID: BrokerID(2))
         }
@@ -47,8 +52,11 @@ import Testing
     @Test func directoriesOfDifferentClustersAreRefused() throws {
         let root = tempDir()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try LogDirectories(paths: [root + "/a"], brokerID: BrokerID(1)).release()
-        try LogDirectories(paths: [root + "/b"], brokerID: BrokerID(1)).release()
+        for (dir, id) in [("/a", "c1"), ("/b", "c2")] {
+            let dirs = try LogDirectories(paths: [root + dir], brokerID: BrokerID(1))
+            try dirs.commit(clusterID: id)
+            dirs.release()
+        }
         #expect(throws: (any Error).self) {
             try LogDirectories(paths: [root + "/a", root + "/b"], brokerID: BrokerID(1))
         }

@@ -122,3 +122,113 @@ def java_classpath(tmp_path_factory):
 
 def run(cmd, timeout=60, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kw)
+
+
+def free_port_below_32768():
+    """A currently free TCP port in [20000, 32000) on 127.0.0.1 (outside the ephemeral range)."""
+    import random
+    import socket
+
+    for _ in range(200):
+        port = random.randrange(20000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise RuntimeError("no free port found")
+
+
+class ZooKeeperServer:
+    """A real ZooKeeper 3.8 server (Debian package) started with scripts/zookeeper.sh."""
+
+    def __init__(self, datadir: Path):
+        self.datadir = datadir
+        self.port = free_port_below_32768()
+
+    def start(self):
+        out = run([str(REPO / "scripts/zookeeper.sh"), "start", str(self.port), str(self.datadir)], timeout=90)
+        assert out.returncode == 0, out.stdout + out.stderr
+        return self
+
+    def stop(self):
+        run([str(REPO / "scripts/zookeeper.sh"), "stop", str(self.datadir)], timeout=60)
+
+    @property
+    def connect(self):
+        return f"127.0.0.1:{self.port}"
+
+    def zkcli(self, *command):
+        """Runs one zkCli.sh command against this server; returns its stdout."""
+        cli = "/usr/share/zookeeper/bin/zkCli.sh"
+        out = run([cli, "-server", self.connect, *command], timeout=60)
+        return out.stdout
+
+
+@pytest.fixture
+def zookeeper(tmp_path):
+    zk = ZooKeeperServer(tmp_path / "zookeeper").start()
+    yield zk
+    zk.stop()
+
+
+class Cluster:
+    """N brokers registered in one ZooKeeper chroot."""
+
+    def __init__(self, workdir: Path, zookeeper: ZooKeeperServer, size: int, overrides=None):
+        import uuid
+
+        self.zookeeper = zookeeper
+        self.chroot = f"/martlet-{uuid.uuid4().hex[:8]}"
+        base = {
+            "zookeeper.connect": zookeeper.connect + self.chroot,
+            "zookeeper.session.timeout.ms": "6000",
+        }
+        base.update(overrides or {})
+        self.brokers = [BrokerProcess(workdir, broker_id=i, overrides=base) for i in range(size)]
+
+    def start(self):
+        for b in self.brokers:
+            b.start()
+        return self
+
+    @property
+    def bootstrap(self):
+        return ",".join(b.bootstrap for b in self.brokers if b.proc and b.proc.poll() is None)
+
+    def broker(self, broker_id):
+        return next(b for b in self.brokers if b.broker_id == broker_id)
+
+    def kill_all(self):
+        for b in self.brokers:
+            b.kill()
+
+
+@pytest.fixture
+def cluster_factory(tmp_path, zookeeper):
+    made = []
+
+    def make(size=3, overrides=None):
+        c = Cluster(tmp_path, zookeeper, size, overrides).start()
+        made.append(c)
+        return c
+
+    yield make
+    for c in made:
+        c.kill_all()
+
+
+def wait_until(predicate, timeout=30.0, interval=0.1, message="condition"):
+    """Polls `predicate` until it returns a truthy value (returned) or fails after `timeout`."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = predicate()
+            if last:
+                return last
+        except Exception as e:  # noqa: BLE001 - remembered for the failure message
+            last = e
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {message}; last value: {last!r}")

@@ -36,6 +36,20 @@ struct PropertyReader {
         return value
     }
 
+    mutating func int64(_ key: String, default defaultValue: Int64, range: ClosedRange<Int64>) throws(ConfigError)
+        -> Int64
+    {
+        guard let text = optionalString(key) else { return defaultValue }
+        guard let value = Int64(text) else {
+            throw ConfigError(key: key, value: text, reason: "expected a 64-bit integer")
+        }
+        guard range.contains(value) else {
+            throw ConfigError(
+                key: key, value: text, reason: "value must be in [\(range.lowerBound), \(range.upperBound)]")
+        }
+        return value
+    }
+
     mutating func bool(_ key: String, default defaultValue: Bool) throws(ConfigError) -> Bool {
         guard let text = optionalString(key) else { return defaultValue }
         switch text.lowercased() {

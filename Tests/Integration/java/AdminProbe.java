@@ -1,11 +1,14 @@
 // Drives Martlet with the stock Apache Kafka AdminClient (kafka-clients 3.9.1).
 //   java AdminProbe BOOTSTRAP describe-cluster   -> prints "cluster=<id> controller=<id> nodes=<id>@<host>:<port>,..."
+//   java AdminProbe BOOTSTRAP create-topic NAME PARTITIONS REPLICATION_FACTOR
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import java.util.List;
 
 public class AdminProbe {
     public static void main(String[] args) throws Exception {
@@ -23,6 +26,12 @@ public class AdminProbe {
                         .map(n -> n.id() + "@" + n.host() + ":" + n.port())
                         .sorted().collect(Collectors.joining(","));
                     System.out.println("cluster=" + id + " controller=" + controller + " nodes=" + nodes);
+                    break;
+                }
+                case "create-topic": {
+                    NewTopic topic = new NewTopic(args[2], Integer.parseInt(args[3]), Short.parseShort(args[4]));
+                    admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
+                    System.out.println("created " + args[2]);
                     break;
                 }
                 default:

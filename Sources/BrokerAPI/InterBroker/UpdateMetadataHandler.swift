@@ -20,10 +20,12 @@ public struct UpdateMetadataHandler: KafkaAPIHandler {
 
     let cache: MetadataCache
     let brokerEpoch: BrokerEpochSource
+    let controllerEpochs: ControllerEpochTracker
 
-    public init(cache: MetadataCache, brokerEpoch: BrokerEpochSource) {
+    public init(cache: MetadataCache, brokerEpoch: BrokerEpochSource, controllerEpochs: ControllerEpochTracker) {
         self.cache = cache
         self.brokerEpoch = brokerEpoch
+        self.controllerEpochs = controllerEpochs
     }
 
     public func handle(_ request: UpdateMetadataRequest, context: RequestContext) -> APIOutcome<UpdateMetadataResponse>
@@ -31,12 +33,10 @@ public struct UpdateMetadataHandler: KafkaAPIHandler {
         if context.apiVersion >= 5, request.brokerEpoch >= 0, request.brokerEpoch < brokerEpoch.current {
             return .respond(UpdateMetadataResponse(errorCode: ErrorCode.staleBrokerEpoch.rawValue))
         }
-        var stale = false
+        guard controllerEpochs.accept(request.controllerEpoch) else {
+            return .respond(UpdateMetadataResponse(errorCode: ErrorCode.staleControllerEpoch.rawValue))
+        }
         cache.update { image in
-            guard request.controllerEpoch >= image.controllerEpoch.rawValue else {
-                stale = true
-                return
-            }
             image.controllerEpoch = ControllerEpoch(request.controllerEpoch)
             image.controllerID = BrokerID(request.controllerId)
             image.brokers = Dictionary(
@@ -50,8 +50,7 @@ public struct UpdateMetadataHandler: KafkaAPIHandler {
                 Self.apply(state, topic: topic, to: &image)
             }
         }
-        let code = stale ? ErrorCode.staleControllerEpoch : ErrorCode.none
-        return .respond(UpdateMetadataResponse(errorCode: code.rawValue))
+        return .respond(UpdateMetadataResponse(errorCode: ErrorCode.none.rawValue))
     }
 
     private static func node(_ broker: UpdateMetadataRequest.UpdateMetadataBroker, version: Int16) -> BrokerNode {

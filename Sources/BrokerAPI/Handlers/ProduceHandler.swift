@@ -1,0 +1,189 @@
+import BrokerCore
+import KafkaProtocol
+import NIOCore
+import Replication
+
+/// Produce (key 0), versions 3-9 (record batch v2 only), through ``Replication/ReplicaManager``.
+///
+/// Follows Kafka 3.9's `KafkaApis.handleProduceRequest` and `ReplicaManager.handleProduceAppend`.
+/// Each partition is answered on its own; the checks, in Kafka's order:
+/// 1. a partition this broker does not host: UNKNOWN_TOPIC_OR_PARTITION, or NOT_LEADER_OR_FOLLOWER
+///    when the cluster metadata has it (see ``PartitionErrorMapping``);
+/// 2. the records (``ProduceRecordsCheck``): exactly one complete batch of magic 2, else
+///    INVALID_RECORD (CORRUPT_MESSAGE for an impossible length); ZStandard before v7:
+///    UNSUPPORTED_COMPRESSION_TYPE; null records: INVALID_RECORD (Kafka 3.9 fails the whole
+///    request with UNKNOWN_SERVER_ERROR there);
+/// 3. transactions are not supported yet: a transactional batch in a request without a
+///    transactional id fails the whole request with TRANSACTIONAL_ID_AUTHORIZATION_FAILED (as
+///    Kafka); with one, its partition gets INVALID_PRODUCER_ID_MAPPING, which is what Kafka answers
+///    when the transaction coordinator does not know the transactional id;
+/// 4. with a valid `acks`, writes to an internal topic (`__consumer_offsets`,
+///    `__transaction_state`) from any client but `__admin_client`: INVALID_TOPIC_EXCEPTION;
+/// 5. the append (`ReplicaManager.appendRecords`): NOT_LEADER_OR_FOLLOWER, MESSAGE_TOO_LARGE,
+///    CORRUPT_MESSAGE, INVALID_RECORD, RECORD_LIST_TOO_LARGE, INVALID_REQUIRED_ACKS (acks not 0, 1
+///    or -1), NOT_ENOUGH_REPLICAS (acks=-1 with |ISR| < `min.insync.replicas`), producer-state
+///    errors; acks=-1 waits for the high watermark (or `timeoutMs`).
+///
+/// The records are handed to storage as the request's own buffer slices (no copy).
+/// acks=0: nothing is sent back; if any partition failed the connection is closed (Kafka's way
+/// of telling such a producer to refresh its metadata).
+///
+/// Responses list topics and partitions in request order, with `logAppendTimeMs` (v2+),
+/// `logStartOffset` (v5+), `recordErrors` and `errorMessage` (v8+) as the codec's version allows.
+public struct ProduceHandler: KafkaAPIHandler {
+    public typealias Request = ProduceRequest
+    public static let supportedVersions: ClosedRange<Int16> = 3...9
+
+    /// Kafka's `AdminUtils.ADMIN_CLIENT_ID`: the one client id allowed to write internal topics.
+    static let adminClientID = "__admin_client"
+
+    let replicaManager: ReplicaManager
+    let metadataCache: MetadataCache?
+    let minInSyncReplicas: @Sendable (String) -> Int
+
+    /// - Parameters:
+    ///   - replicaManager: appends the records (this broker's partitions).
+    ///   - metadataCache: tells a partition the cluster has (answered NOT_LEADER_OR_FOLLOWER when
+    ///     not hosted here) from an unknown one (UNKNOWN_TOPIC_OR_PARTITION); nil: always the latter.
+    ///   - minInSyncReplicas: a topic's effective `min.insync.replicas` (topic config, else the
+    ///     broker's); called on the connection's event loop, must not block. Default: Kafka's 1.
+    public init(
+        replicaManager: ReplicaManager, metadataCache: MetadataCache? = nil,
+        minInSyncReplicas: @escaping @Sendable (String) -> Int = { _ in 1 }
+    ) {
+        self.replicaManager = replicaManager
+        self.metadataCache = metadataCache
+        self.minInSyncReplicas = minInSyncReplicas
+    }
+
+    /// One partition entry of the request, and its answer if it was refused before the append.
+    private struct Entry: Sendable {
+        var topicPartition: TopicPartition
+        var verdict: Verdict
+
+        var refusal: ProducePartitionResult? {
+            if case .refused(let result) = verdict { return result }
+            return nil
+        }
+    }
+
+    private enum Verdict: Sendable {
+        case refused(ProducePartitionResult)
+        /// Index into the list handed to `appendRecords`.
+        case appended(Int)
+    }
+
+    public func handle(_ request: ProduceRequest, context: RequestContext) -> APIOutcome<ProduceResponse> {
+        let version = context.apiVersion
+        let acksAreValid = RequiredAcks(wireValue: request.acks) != nil
+        let mapping = PartitionErrorMapping(cache: metadataCache)
+        var entries: [Entry] = []
+        var toAppend: [ProducePartitionData] = []
+        var transactionalWithoutID = false
+
+        for topic in request.topicData {
+            for partitionData in topic.partitionData {
+                let topicPartition = TopicPartition(topic.name, partitionData.index)
+                let verdict: Verdict
+                if replicaManager.partition(topicPartition) == nil {
+                    verdict = .refused(.error(mapping.map(.unknownTopicOrPartition, for: topicPartition)))
+                } else {
+                    switch ProduceRecordsCheck.check(partitionData.records, version: version) {
+                    case .failure(let rejection):
+                        verdict = .refused(.error(rejection.code, rejection.message))
+                    case .success(let batch) where batch.isTransactional:
+                        if request.transactionalId == nil { transactionalWithoutID = true }
+                        verdict = .refused(
+                            .error(
+                                .invalidProducerIdMapping,
+                                "transactional produce is not supported: no transaction coordinator knows transactional id \(request.transactionalId ?? "null")"
+                            ))
+                    case .success where acksAreValid && TopicName.isInternal(topic.name)
+                        && context.clientID != Self.adminClientID:
+                        verdict = .refused(.error(.invalidTopicException, "Cannot append to internal topic \(topic.name)"))
+                    case .success(let batch):
+                        verdict = .appended(toAppend.count)
+                        toAppend.append(
+                            ProducePartitionData(
+                                topicPartition: topicPartition, records: batch.records,
+                                minInSyncReplicas: minInSyncReplicas(topic.name)))
+                    }
+                }
+                entries.append(Entry(topicPartition: topicPartition, verdict: verdict))
+            }
+        }
+
+        if transactionalWithoutID {
+            // Kafka answers the whole request with this error (no partition is appended).
+            let denied = ProducePartitionResult.error(.transactionalIdAuthorizationFailed)
+            return finish(request, entries, entries.map { _ in denied })
+        }
+        guard !toAppend.isEmpty else {
+            return finish(request, entries, entries.map { $0.refusal ?? .error(.unknownServerError) })
+        }
+        let appended = replicaManager.appendRecords(toAppend, acks: request.acks, timeoutMs: Int64(request.timeoutMs))
+        let results = appended.map { appendResults in
+            entries.map { entry -> ProducePartitionResult in
+                switch entry.verdict {
+                case .refused(let result): return result
+                case .appended(let index):
+                    var result = appendResults[index]
+                    result.errorCode = mapping.map(result.errorCode, for: entry.topicPartition)
+                    return result
+                }
+            }
+        }
+        if request.acks == 0 {
+            return .laterWithoutResponse(
+                results.flatMapThrowing { results in
+                    if let failure = Self.acksZeroFailure(entries, results) { throw failure }
+                })
+        }
+        return .later(results.map { Self.response(request, $0) })
+    }
+
+    /// Answers a request whose partitions were all settled without an append.
+    private func finish(_ request: ProduceRequest, _ entries: [Entry], _ results: [ProducePartitionResult])
+        -> APIOutcome<ProduceResponse>
+    {
+        guard request.acks == 0 else { return .respond(Self.response(request, results)) }
+        if let failure = Self.acksZeroFailure(entries, results) { return .closeConnection(reason: failure.description) }
+        return .noResponse
+    }
+
+    /// Kafka closes an acks=0 producer's connection when any partition failed.
+    private static func acksZeroFailure(_ entries: [Entry], _ results: [ProducePartitionResult]) -> AcksZeroProduceFailed? {
+        let failed = zip(entries, results).filter { $0.1.errorCode != .none }
+        guard !failed.isEmpty else { return nil }
+        return AcksZeroProduceFailed(errors: failed.map { ($0.0.topicPartition, $0.1.errorCode) })
+    }
+
+    /// Builds the response in request order (results are one per partition entry, in order).
+    static func response(_ request: ProduceRequest, _ results: [ProducePartitionResult]) -> ProduceResponse {
+        var next = results.makeIterator()
+        var response = ProduceResponse(throttleTimeMs: 0)
+        response.responses = request.topicData.map { topic in
+            ProduceResponse.TopicProduceResponse(
+                name: topic.name,
+                partitionResponses: topic.partitionData.map { partitionData in
+                    let result = next.next() ?? .error(.unknownServerError)
+                    return ProduceResponse.PartitionProduceResponse(
+                        index: partitionData.index, errorCode: result.errorCode.rawValue, baseOffset: result.baseOffset.rawValue,
+                        logAppendTimeMs: result.logAppendTime, logStartOffset: result.logStartOffset.rawValue,
+                        recordErrors: result.recordErrors.map {
+                            ProduceResponse.BatchIndexAndErrorMessage(batchIndex: $0.batchIndex, batchIndexErrorMessage: $0.message)
+                        },
+                        errorMessage: result.errorMessage)
+                })
+        }
+        return response
+    }
+}
+
+/// The failure of an acks=0 produce: the connection is closed (no response is sent).
+public struct AcksZeroProduceFailed: Error, CustomStringConvertible {
+    public var errors: [(TopicPartition, ErrorCode)]
+    public var description: String {
+        "produce with acks=0 failed: " + errors.map { "\($0.0): \($0.1)" }.joined(separator: ", ")
+    }
+}

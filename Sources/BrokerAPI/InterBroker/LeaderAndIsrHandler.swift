@@ -1,0 +1,80 @@
+import BrokerCore
+import KafkaProtocol
+import NIOCore
+import Replication
+
+/// LeaderAndIsr (key 4), versions 0-7: the controller tells this broker which partitions it leads
+/// or follows, with leader epoch, ISR and partition epoch. Inter-broker only: never advertised.
+///
+/// As Kafka's `ReplicaManager.becomeLeaderOrFollower`: an older controller epoch →
+/// STALE_CONTROLLER_EPOCH; a request for an older registration of this broker (v2+) →
+/// STALE_BROKER_EPOCH; otherwise each partition becomes leader or follower through the
+/// ``ReplicaManager`` (creating its log), with per-partition errors (e.g. a stale leader epoch).
+public struct LeaderAndIsrHandler: KafkaAPIHandler {
+    public typealias Request = LeaderAndIsrRequest
+    public static let supportedVersions: ClosedRange<Int16> = 0...7
+    public static let isAdvertised = false
+
+    let replicaManager: ReplicaManager
+    let brokerEpoch: BrokerEpochSource
+    let controllerEpochs: ControllerEpochTracker
+    let topicSettings: @Sendable (String) -> TopicSettings
+
+    public init(
+        replicaManager: ReplicaManager, brokerEpoch: BrokerEpochSource, controllerEpochs: ControllerEpochTracker,
+        topicSettings: @escaping @Sendable (String) -> TopicSettings
+    ) {
+        self.replicaManager = replicaManager
+        self.brokerEpoch = brokerEpoch
+        self.controllerEpochs = controllerEpochs
+        self.topicSettings = topicSettings
+    }
+
+    public func handle(_ request: LeaderAndIsrRequest, context: RequestContext) -> APIOutcome<LeaderAndIsrResponse> {
+        let version = context.apiVersion
+        if version >= 2, request.brokerEpoch >= 0, request.brokerEpoch < brokerEpoch.current {
+            return .respond(LeaderAndIsrResponse(errorCode: ErrorCode.staleBrokerEpoch.rawValue))
+        }
+        guard controllerEpochs.accept(request.controllerEpoch) else {
+            return .respond(LeaderAndIsrResponse(errorCode: ErrorCode.staleControllerEpoch.rawValue))
+        }
+        let entries: [(topic: String, topicID: KafkaUUID, state: LeaderAndIsrRequest.LeaderAndIsrPartitionState)] =
+            version >= 2
+            ? request.topicStates.flatMap { topic in
+                topic.partitionStates.map { (topic.topicName, topic.topicId, $0) }
+            }
+            : request.ungroupedPartitionStates.map { ($0.topicName, KafkaUUID.zero, $0) }
+        let states = entries.map { entry in
+            LeaderAndIsrState(
+                topicPartition: TopicPartition(entry.topic, entry.state.partitionIndex),
+                leader: BrokerID(entry.state.leader), leaderEpoch: LeaderEpoch(entry.state.leaderEpoch),
+                isr: entry.state.isr.map { BrokerID($0) }, partitionEpoch: entry.state.partitionEpoch,
+                replicas: entry.state.replicas.map { BrokerID($0) },
+                minInSyncReplicas: topicSettings(entry.topic).minInSyncReplicas)
+        }
+        let future = replicaManager.becomeLeaderOrFollower(states).map { outcomes in
+            var response = LeaderAndIsrResponse(errorCode: ErrorCode.none.rawValue)
+            if version >= 5 {
+                var byTopic: [String: (KafkaUUID, [LeaderAndIsrResponse.LeaderAndIsrPartitionError])] = [:]
+                for entry in entries {
+                    let tp = TopicPartition(entry.topic, entry.state.partitionIndex)
+                    let code = outcomes[tp]?.errorCode ?? .unknownServerError
+                    byTopic[entry.topic, default: (entry.topicID, [])].1.append(
+                        .init(partitionIndex: tp.partition, errorCode: code.rawValue))
+                }
+                response.topics = byTopic.keys.sorted().map { name in
+                    .init(topicId: byTopic[name]!.0, partitionErrors: byTopic[name]!.1)
+                }
+            } else {
+                response.partitionErrors = entries.map { entry in
+                    let tp = TopicPartition(entry.topic, entry.state.partitionIndex)
+                    return .init(
+                        topicName: entry.topic, partitionIndex: tp.partition,
+                        errorCode: (outcomes[tp]?.errorCode ?? .unknownServerError).rawValue)
+                }
+            }
+            return response
+        }
+        return .later(future)
+    }
+}

@@ -1,0 +1,71 @@
+import BrokerCore
+import KafkaProtocol
+import NIOCore
+import Replication
+
+/// StopReplica (key 5), versions 0-4: the controller tells this broker to stop serving
+/// partitions, deleting their logs when the topic is deleted. Inter-broker only.
+///
+/// Controller and broker epochs are checked as for LeaderAndIsr; per-partition errors come from
+/// the ``ReplicaManager``.
+public struct StopReplicaHandler: KafkaAPIHandler {
+    public typealias Request = StopReplicaRequest
+    public static let supportedVersions: ClosedRange<Int16> = 0...4
+    public static let isAdvertised = false
+
+    let replicaManager: ReplicaManager
+    let brokerEpoch: BrokerEpochSource
+    let controllerEpochs: ControllerEpochTracker
+    /// Called with the partitions whose logs were deleted (to drop them from caches).
+    let onDeleted: @Sendable ([TopicPartition]) -> Void
+
+    public init(
+        replicaManager: ReplicaManager, brokerEpoch: BrokerEpochSource, controllerEpochs: ControllerEpochTracker,
+        onDeleted: @escaping @Sendable ([TopicPartition]) -> Void = { _ in }
+    ) {
+        self.replicaManager = replicaManager
+        self.brokerEpoch = brokerEpoch
+        self.controllerEpochs = controllerEpochs
+        self.onDeleted = onDeleted
+    }
+
+    public func handle(_ request: StopReplicaRequest, context: RequestContext) -> APIOutcome<StopReplicaResponse> {
+        let version = context.apiVersion
+        if version >= 1, request.brokerEpoch >= 0, request.brokerEpoch < brokerEpoch.current {
+            return .respond(StopReplicaResponse(errorCode: ErrorCode.staleBrokerEpoch.rawValue))
+        }
+        guard controllerEpochs.accept(request.controllerEpoch) else {
+            return .respond(StopReplicaResponse(errorCode: ErrorCode.staleControllerEpoch.rawValue))
+        }
+        var toDelete: [TopicPartition] = []
+        var toStop: [TopicPartition] = []
+        switch version {
+        case 0:
+            let tps = request.ungroupedPartitions.map { TopicPartition($0.topicName, $0.partitionIndex) }
+            if request.deletePartitions { toDelete = tps } else { toStop = tps }
+        case 1...2:
+            let tps = request.topics.flatMap { topic in topic.partitionIndexes.map { TopicPartition(topic.name, $0) } }
+            if request.deletePartitions { toDelete = tps } else { toStop = tps }
+        default:
+            for topic in request.topicStates {
+                for state in topic.partitionStates {
+                    let tp = TopicPartition(topic.topicName, state.partitionIndex)
+                    if state.deletePartition { toDelete.append(tp) } else { toStop.append(tp) }
+                }
+            }
+        }
+        let onDeleted = self.onDeleted
+        let stopped = replicaManager.stopReplicas(toStop, delete: false)
+        let deleted = replicaManager.stopReplicas(toDelete, delete: true)
+        let future = stopped.and(deleted).map { stopErrors, deleteErrors in
+            onDeleted(toDelete)
+            let all = stopErrors.merging(deleteErrors) { first, _ in first }
+            return StopReplicaResponse(
+                errorCode: ErrorCode.none.rawValue,
+                partitionErrors: (toStop + toDelete).map { tp in
+                    .init(topicName: tp.topic, partitionIndex: tp.partition, errorCode: (all[tp] ?? .none).rawValue)
+                })
+        }
+        return .later(future)
+    }
+}
