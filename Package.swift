@@ -127,6 +127,7 @@ let package = Package(
             dependencies: [
                 "BrokerAPI", "BrokerCore", "KafkaProtocol", "BrokerTestSupport", "Replication", "LogStorage",
                 "KafkaRecords", nioCore, .product(name: "NIOEmbedded", package: "swift-nio"),
+                nioPosix,
             ]),
         .testTarget(
             name: "BrokerServerTests",
@@ -141,8 +142,8 @@ let package = Package(
                 "Replication", "LogStorage", "KafkaRecords", "BrokerTestSupport", nioCore,
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]),
-        .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "BrokerTestSupport"]),
-        .testTarget(name: "ZooKeeperCoordinationTests", dependencies: ["ZooKeeperCoordination", "Coordination"]),
+        .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "BrokerCore", "BrokerTestSupport"]),
+        .testTarget(name: "ZooKeeperCoordinationTests", dependencies: ["ZooKeeperCoordination", "Coordination", "BrokerCore"]),
         .testTarget(
             name: "ControllerTests",
             dependencies: ["Controller", "Coordination", "ZooKeeperCoordination", "BrokerCore", "BrokerTestSupport"]),

@@ -96,6 +96,7 @@ public final class BrokerService: Service {
         handlers += DataPathHandlers.make(replicaManager: replicaManager, topicSettings: topicSettings)
         if let membership {
             handlers.append(ControlledShutdownHandler(service: ControllerShutdownService(controller: membership.controller)))
+            handlers.append(InitProducerIdHandler(source: ZooKeeperProducerIDs(zk: membership.zk, broker: config.brokerID)))
             handlers.append(
                 CreateTopicsHandler(
                     admin: ZooKeeperTopicAdmin(zk: membership.zk, controller: membership.controller), cache: cache,

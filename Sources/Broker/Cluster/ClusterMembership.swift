@@ -185,3 +185,27 @@ struct ZooKeeperTopicAdmin: TopicAdmin {
         }
     }
 }
+
+/// Producer ids from blocks of 1000 reserved in `/latest_producer_id_block` (Kafka's
+/// ZkProducerIdManager): one block at a time per broker, a new one when it runs out.
+actor ZooKeeperProducerIDs: ProducerIDSource {
+    private let zk: KafkaZooKeeperClient
+    private let broker: BrokerID
+    private var next: Int64 = 0
+    private var end: Int64 = -1  // inclusive; next > end means "no block"
+
+    init(zk: KafkaZooKeeperClient, broker: BrokerID) {
+        self.zk = zk
+        self.broker = broker
+    }
+
+    func nextProducerID() async throws -> ProducerID {
+        if next > end {
+            let block = try await zk.allocateProducerIDBlock(for: broker)
+            next = block.firstProducerID.rawValue
+            end = block.lastProducerID.rawValue
+        }
+        defer { next += 1 }
+        return ProducerID(next)
+    }
+}
