@@ -93,7 +93,8 @@ public final class BrokerService: Service {
                 topicSettings: topicSettings),
             StopReplicaHandler(replicaManager: replicaManager, brokerEpoch: brokerEpoch, controllerEpochs: controllerEpochs),
         ]
-        handlers += DataPathHandlers.make(replicaManager: replicaManager, topicSettings: topicSettings)
+        handlers += DataPathHandlers.make(
+            replicaManager: replicaManager, metadataCache: cache, topicSettings: topicSettings)
         if let membership {
             handlers.append(ControlledShutdownHandler(service: ControllerShutdownService(controller: membership.controller)))
             handlers.append(InitProducerIdHandler(source: ZooKeeperProducerIDs(zk: membership.zk, broker: config.brokerID)))

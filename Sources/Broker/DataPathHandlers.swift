@@ -5,8 +5,16 @@ import Replication
 /// replica manager.
 enum DataPathHandlers {
     static func make(
-        replicaManager: ReplicaManager, topicSettings: @escaping @Sendable (String) -> TopicSettings
+        replicaManager: ReplicaManager, metadataCache: MetadataCache,
+        topicSettings: @escaping @Sendable (String) -> TopicSettings
     ) -> [any KafkaAPIHandler] {
-        []
+        [
+            ProduceHandler(
+                replicaManager: replicaManager, metadataCache: metadataCache,
+                minInSyncReplicas: { topicSettings($0).minInSyncReplicas }),
+            FetchHandler(replicaManager: replicaManager, metadataCache: metadataCache),
+            ListOffsetsHandler(replicaManager: replicaManager, metadataCache: metadataCache),
+            OffsetForLeaderEpochHandler(replicaManager: replicaManager, metadataCache: metadataCache),
+        ]
     }
 }

@@ -122,8 +122,9 @@ public struct ProduceHandler: KafkaAPIHandler {
             return finish(request, entries, entries.map { $0.refusal ?? .error(.unknownServerError) })
         }
         let appended = replicaManager.appendRecords(toAppend, acks: request.acks, timeoutMs: Int64(request.timeoutMs))
+        let settled = entries
         let results = appended.map { appendResults in
-            entries.map { entry -> ProducePartitionResult in
+            settled.map { entry -> ProducePartitionResult in
                 switch entry.verdict {
                 case .refused(let result): return result
                 case .appended(let index):
@@ -136,7 +137,7 @@ public struct ProduceHandler: KafkaAPIHandler {
         if request.acks == 0 {
             return .laterWithoutResponse(
                 results.flatMapThrowing { results in
-                    if let failure = Self.acksZeroFailure(entries, results) { throw failure }
+                    if let failure = Self.acksZeroFailure(settled, results) { throw failure }
                 })
         }
         return .later(results.map { Self.response(request, $0) })
