@@ -26,3 +26,16 @@ def test_kcat_produce_and_consume_round_trip(cluster_factory, java_classpath):
     for p in {r[0] for r in records}:
         offsets = [int(r[1]) for r in records if r[0] == p]
         assert offsets == list(range(len(offsets)))
+
+
+import pytest
+
+
+@pytest.mark.parametrize("compression", ["none", "gzip", "snappy", "lz4", "zstd"])
+def test_java_producer_defaults_and_consumer_round_trip(cluster_factory, java_classpath, compression):
+    c = cluster_factory(3)
+    topic = f"java-{compression}"
+    create_topic(java_classpath, c.bootstrap, topic, 6, 1)
+    wait_until(lambda: all(raw_metadata(b.port, [topic])[3][0][3] == 6 for b in c.brokers), message="topic everywhere")
+    out = run(["java", "-cp", java_classpath, "RoundTrip", c.bootstrap, topic, "100000", compression], timeout=300)
+    assert "OK produced=100000 consumed=100000 partitions=6" in out.stdout, out.stdout + out.stderr[-3000:]
