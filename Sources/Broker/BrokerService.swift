@@ -85,8 +85,15 @@ public final class BrokerService: Service {
                 store: $0.store, config: config, uncleanLeaderElection: settings.uncleanLeaderElectionEnable,
                 brokerEpoch: brokerEpoch, group: group, logger: logger)
         }
+        let autoCreator: (any TopicAutoCreator)? =
+            config.autoCreateTopicsEnable
+            ? membership.map {
+                ZooKeeperTopicAutoCreator(
+                    zk: $0.zk, partitions: config.numPartitions, replicationFactor: config.defaultReplicationFactor,
+                    logger: logger)
+            } : nil
         var handlers: [any KafkaAPIHandler] = [
-            MetadataHandler(cache: cache),
+            MetadataHandler(cache: cache, autoCreator: autoCreator),
             UpdateMetadataHandler(cache: cache, brokerEpoch: brokerEpoch, controllerEpochs: controllerEpochs),
             LeaderAndIsrHandler(
                 replicaManager: replicaManager, brokerEpoch: brokerEpoch, controllerEpochs: controllerEpochs,

@@ -99,3 +99,46 @@ import Testing
         #expect(full.clusterAuthorizedOperations != Int32.min)
     }
 }
+
+import Synchronization
+
+private final class RecordingAutoCreator: TopicAutoCreator {
+    let created = Mutex<[String]>([])
+    func createTopic(_ name: String) { created.withLock { $0.append(name) } }
+}
+
+@Suite struct MetadataAutoCreationTests {
+    private let image = ClusterMetadataImage(clusterID: "c", controllerID: BrokerID(0), brokers: [:])
+
+    @Test func unknownTopicIsCreatedAndReportedLeaderNotAvailable() throws {
+        let creator = RecordingAutoCreator()
+        let registry = HandlerRegistry(handlers: [MetadataHandler(cache: MetadataCache(image), autoCreator: creator)])
+        let (_, response) = try roundTrip(registry, MetadataRequest(topics: [.init(name: "fresh")]), version: 9)
+        #expect(response.topics.map(\.errorCode) == [ErrorCode.leaderNotAvailable.rawValue])
+        #expect(creator.created.withLock { $0 } == ["fresh"])
+    }
+
+    @Test func requestThatDisallowsCreationGetsUnknownTopic() throws {
+        let creator = RecordingAutoCreator()
+        let registry = HandlerRegistry(handlers: [MetadataHandler(cache: MetadataCache(image), autoCreator: creator)])
+        let request = MetadataRequest(topics: [.init(name: "fresh")], allowAutoTopicCreation: false)
+        let (_, response) = try roundTrip(registry, request, version: 9)
+        #expect(response.topics.map(\.errorCode) == [ErrorCode.unknownTopicOrPartition.rawValue])
+        // Before v4 the flag does not exist and creation is always allowed.
+        let (_, old) = try roundTrip(registry, request, version: 3)
+        #expect(old.topics.map(\.errorCode) == [ErrorCode.leaderNotAvailable.rawValue])
+        #expect(creator.created.withLock { $0 } == ["fresh"])
+    }
+
+    @Test func internalAndInvalidTopicsAreNeverAutoCreated() throws {
+        let creator = RecordingAutoCreator()
+        let registry = HandlerRegistry(handlers: [MetadataHandler(cache: MetadataCache(image), autoCreator: creator)])
+        let request = MetadataRequest(topics: [.init(name: "__consumer_offsets"), .init(name: "bad name")])
+        let (_, response) = try roundTrip(registry, request, version: 9)
+        #expect(
+            response.topics.map(\.errorCode) == [
+                ErrorCode.unknownTopicOrPartition.rawValue, ErrorCode.invalidTopicException.rawValue,
+            ])
+        #expect(creator.created.withLock { $0 }.isEmpty)
+    }
+}

@@ -39,3 +39,20 @@ def test_java_producer_defaults_and_consumer_round_trip(cluster_factory, java_cl
     wait_until(lambda: all(raw_metadata(b.port, [topic])[3][0][3] == 6 for b in c.brokers), message="topic everywhere")
     out = run(["java", "-cp", java_classpath, "RoundTrip", c.bootstrap, topic, "100000", compression], timeout=300)
     assert "OK produced=100000 consumed=100000 partitions=6" in out.stdout, out.stdout + out.stderr[-3000:]
+
+
+def test_producing_to_a_missing_topic_auto_creates_it(cluster_factory):
+    c = cluster_factory(3, overrides={"num.partitions": "4"})
+    out = subprocess.run(["kcat", "-b", c.bootstrap, "-P", "-t", "auto-made", "-X", "acks=all"],
+                         input="".join(f"m{i}\n" for i in range(100)), capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    wait_until(lambda: all(raw_metadata(b.port, ["auto-made"])[3][0][3] == 4 for b in c.brokers),
+               message="auto-created topic with num.partitions partitions everywhere")
+    got = run(["kcat", "-b", c.bootstrap, "-C", "-t", "auto-made", "-e", "-q"], timeout=120)
+    assert sorted(got.stdout.split()) == sorted(f"m{i}" for i in range(100))
+
+
+def test_auto_creation_can_be_disabled(cluster_factory):
+    c = cluster_factory(1, overrides={"auto.create.topics.enable": "false"})
+    err, name = raw_metadata(c.brokers[0].port, ["not-made"])[3][0][:2]
+    assert (err, name) == (3, "not-made")

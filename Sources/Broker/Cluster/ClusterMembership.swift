@@ -209,3 +209,34 @@ actor ZooKeeperProducerIDs: ProducerIDSource {
         return ProducerID(next)
     }
 }
+
+/// Metadata-triggered topic creation through ZooKeeper: any broker may write the topic znodes
+/// (Kafka's ZooKeeper-mode auto-creation), the controller then creates the partitions.
+struct ZooKeeperTopicAutoCreator: TopicAutoCreator {
+    let zk: KafkaZooKeeperClient
+    let partitions: Int32
+    let replicationFactor: Int16
+    let logger: Logger
+
+    func createTopic(_ name: String) {
+        let zk = self.zk
+        let partitions = self.partitions
+        let replicationFactor = self.replicationFactor
+        let logger = self.logger
+        Task {
+            do {
+                let brokers = try await zk.liveBrokerIDs()
+                let factor = min(Int(replicationFactor), brokers.count)
+                guard factor > 0 else { return }
+                let assignment = try ReplicaAssignor.assign(
+                    partitionCount: partitions, replicationFactor: Int16(factor), brokers: brokers)
+                try await zk.createTopic(name, assignment: assignment)
+                logger.info("auto-created topic", metadata: ["topic": "\(name)", "partitions": "\(partitions)"])
+            } catch ClusterMetadataError.topicAlreadyExists {
+                return
+            } catch {
+                logger.warning("auto-creating topic failed", metadata: ["topic": "\(name)", "error": "\(error)"])
+            }
+        }
+    }
+}

@@ -10,15 +10,21 @@ import KafkaProtocol
 /// - an illegal name gets INVALID_TOPIC_EXCEPTION, an unknown one UNKNOWN_TOPIC_OR_PARTITION;
 /// - a partition whose leader is not a live broker gets LEADER_NOT_AVAILABLE and leader -1;
 ///   replicas that are not live are listed in OfflineReplicas (v5+).
+/// - an unknown topic is created when the request allows it (always before v4) and an
+///   ``TopicAutoCreator`` is configured (`auto.create.topics.enable`): the answer is then
+///   LEADER_NOT_AVAILABLE until its partitions have leaders, and the client retries;
+///   internal topics are never auto-created here.
 /// Brokers are listed with their endpoint for the listener the request arrived on.
 public struct MetadataHandler: KafkaAPIHandler {
     public typealias Request = MetadataRequest
     public static let supportedVersions: ClosedRange<Int16> = 1...12
 
     let cache: MetadataCache
+    let autoCreator: (any TopicAutoCreator)?
 
-    public init(cache: MetadataCache) {
+    public init(cache: MetadataCache, autoCreator: (any TopicAutoCreator)? = nil) {
         self.cache = cache
+        self.autoCreator = autoCreator
     }
 
     /// Kafka's "all operations allowed" answers when no authorizer is configured.
@@ -55,6 +61,12 @@ public struct MetadataHandler: KafkaAPIHandler {
                         errorCode: ErrorCode.invalidTopicException.rawValue, name: name)
                 }
                 guard let topic = image.topics[name] else {
+                    let allowed = context.apiVersion < 4 || request.allowAutoTopicCreation
+                    if allowed, let autoCreator, !TopicName.isInternal(name) {
+                        autoCreator.createTopic(name)
+                        return MetadataResponse.MetadataResponseTopic(
+                            errorCode: ErrorCode.leaderNotAvailable.rawValue, name: name)
+                    }
                     return MetadataResponse.MetadataResponseTopic(
                         errorCode: ErrorCode.unknownTopicOrPartition.rawValue, name: name)
                 }
