@@ -77,7 +77,7 @@ public final class BrokerService: Service {
             ClusterMetadataImage(
                 clusterID: clusterID, controllerID: zookeeper == nil ? config.brokerID : .none, brokers: [:]))
         let brokerEpoch = BrokerEpochSource()
-        let controllerEpochs = ControllerEpochTracker()
+        let fence = ControllerRequestFence(brokerEpoch: brokerEpoch, controllerEpochs: ControllerEpochTracker())
         let minInSync = settings.minInSyncReplicas
         let topicSettings: @Sendable (String) -> TopicSettings = { _ in TopicSettings(minInSyncReplicas: minInSync) }
         let membership = zookeeper.map {
@@ -94,11 +94,9 @@ public final class BrokerService: Service {
             } : nil
         var handlers: [any KafkaAPIHandler] = [
             MetadataHandler(cache: cache, autoCreator: autoCreator),
-            UpdateMetadataHandler(cache: cache, brokerEpoch: brokerEpoch, controllerEpochs: controllerEpochs),
-            LeaderAndIsrHandler(
-                replicaManager: replicaManager, brokerEpoch: brokerEpoch, controllerEpochs: controllerEpochs,
-                topicSettings: topicSettings),
-            StopReplicaHandler(replicaManager: replicaManager, brokerEpoch: brokerEpoch, controllerEpochs: controllerEpochs),
+            UpdateMetadataHandler(cache: cache, fence: fence),
+            LeaderAndIsrHandler(replicaManager: replicaManager, fence: fence, topicSettings: topicSettings),
+            StopReplicaHandler(replicaManager: replicaManager, fence: fence),
         ]
         handlers += DataPathHandlers.make(
             replicaManager: replicaManager, metadataCache: cache, topicSettings: topicSettings)

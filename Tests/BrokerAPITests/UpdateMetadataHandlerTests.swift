@@ -31,7 +31,8 @@ import Testing
         let epoch = BrokerEpochSource()
         epoch.update(10)
         let registry = HandlerRegistry(handlers: [
-            UpdateMetadataHandler(cache: cache, brokerEpoch: epoch, controllerEpochs: ControllerEpochTracker()),
+            UpdateMetadataHandler(
+                cache: cache, fence: ControllerRequestFence(brokerEpoch: epoch, controllerEpochs: ControllerEpochTracker())),
             MetadataHandler(cache: cache),
         ])
         return (registry, cache, epoch)

@@ -28,3 +28,25 @@ public struct TopicSettings: Sendable {
     public var minInSyncReplicas: Int
     public init(minInSyncReplicas: Int = 1) { self.minInSyncReplicas = minInSyncReplicas }
 }
+
+/// Kafka's fencing of controller requests (LeaderAndIsr, UpdateMetadata, StopReplica): a request
+/// addressed to an older registration of this broker is STALE_BROKER_EPOCH; one from a deposed
+/// controller is STALE_CONTROLLER_EPOCH. Neither is applied.
+public struct ControllerRequestFence: Sendable {
+    public let brokerEpoch: BrokerEpochSource
+    public let controllerEpochs: ControllerEpochTracker
+
+    public init(brokerEpoch: BrokerEpochSource, controllerEpochs: ControllerEpochTracker) {
+        self.brokerEpoch = brokerEpoch
+        self.controllerEpochs = controllerEpochs
+    }
+
+    /// The error to answer, or nil when the request may be applied (and its controller epoch is
+    /// then recorded). `requestBrokerEpoch` is nil for versions without the field; -1 means unset.
+    public func check(requestBrokerEpoch: Int64?, controllerEpoch: Int32) -> ErrorCode? {
+        if let requestBrokerEpoch, requestBrokerEpoch >= 0, requestBrokerEpoch < brokerEpoch.current {
+            return .staleBrokerEpoch
+        }
+        return controllerEpochs.accept(controllerEpoch) ? nil : .staleControllerEpoch
+    }
+}

@@ -16,27 +16,24 @@ public struct LeaderAndIsrHandler: KafkaAPIHandler {
     public static let isAdvertised = false
 
     let replicaManager: ReplicaManager
-    let brokerEpoch: BrokerEpochSource
-    let controllerEpochs: ControllerEpochTracker
+    let fence: ControllerRequestFence
     let topicSettings: @Sendable (String) -> TopicSettings
 
     public init(
-        replicaManager: ReplicaManager, brokerEpoch: BrokerEpochSource, controllerEpochs: ControllerEpochTracker,
+        replicaManager: ReplicaManager, fence: ControllerRequestFence,
         topicSettings: @escaping @Sendable (String) -> TopicSettings
     ) {
         self.replicaManager = replicaManager
-        self.brokerEpoch = brokerEpoch
-        self.controllerEpochs = controllerEpochs
+        self.fence = fence
         self.topicSettings = topicSettings
     }
 
     public func handle(_ request: LeaderAndIsrRequest, context: RequestContext) -> APIOutcome<LeaderAndIsrResponse> {
         let version = context.apiVersion
-        if version >= 2, request.brokerEpoch >= 0, request.brokerEpoch < brokerEpoch.current {
-            return .respond(LeaderAndIsrResponse(errorCode: ErrorCode.staleBrokerEpoch.rawValue))
-        }
-        guard controllerEpochs.accept(request.controllerEpoch) else {
-            return .respond(LeaderAndIsrResponse(errorCode: ErrorCode.staleControllerEpoch.rawValue))
+        if let error = fence.check(
+            requestBrokerEpoch: version >= 2 ? request.brokerEpoch : nil, controllerEpoch: request.controllerEpoch)
+        {
+            return .respond(LeaderAndIsrResponse(errorCode: error.rawValue))
         }
         let entries: [(topic: String, topicID: KafkaUUID, state: LeaderAndIsrRequest.LeaderAndIsrPartitionState)] =
             version >= 2

@@ -14,28 +14,25 @@ public struct StopReplicaHandler: KafkaAPIHandler {
     public static let isAdvertised = false
 
     let replicaManager: ReplicaManager
-    let brokerEpoch: BrokerEpochSource
-    let controllerEpochs: ControllerEpochTracker
+    let fence: ControllerRequestFence
     /// Called with the partitions whose logs were deleted (to drop them from caches).
     let onDeleted: @Sendable ([TopicPartition]) -> Void
 
     public init(
-        replicaManager: ReplicaManager, brokerEpoch: BrokerEpochSource, controllerEpochs: ControllerEpochTracker,
+        replicaManager: ReplicaManager, fence: ControllerRequestFence,
         onDeleted: @escaping @Sendable ([TopicPartition]) -> Void = { _ in }
     ) {
         self.replicaManager = replicaManager
-        self.brokerEpoch = brokerEpoch
-        self.controllerEpochs = controllerEpochs
+        self.fence = fence
         self.onDeleted = onDeleted
     }
 
     public func handle(_ request: StopReplicaRequest, context: RequestContext) -> APIOutcome<StopReplicaResponse> {
         let version = context.apiVersion
-        if version >= 1, request.brokerEpoch >= 0, request.brokerEpoch < brokerEpoch.current {
-            return .respond(StopReplicaResponse(errorCode: ErrorCode.staleBrokerEpoch.rawValue))
-        }
-        guard controllerEpochs.accept(request.controllerEpoch) else {
-            return .respond(StopReplicaResponse(errorCode: ErrorCode.staleControllerEpoch.rawValue))
+        if let error = fence.check(
+            requestBrokerEpoch: version >= 1 ? request.brokerEpoch : nil, controllerEpoch: request.controllerEpoch)
+        {
+            return .respond(StopReplicaResponse(errorCode: error.rawValue))
         }
         var toDelete: [TopicPartition] = []
         var toStop: [TopicPartition] = []

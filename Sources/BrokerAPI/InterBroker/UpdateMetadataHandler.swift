@@ -19,22 +19,20 @@ public struct UpdateMetadataHandler: KafkaAPIHandler {
     static let leaderDuringDelete: Int32 = -2
 
     let cache: MetadataCache
-    let brokerEpoch: BrokerEpochSource
-    let controllerEpochs: ControllerEpochTracker
+    let fence: ControllerRequestFence
 
-    public init(cache: MetadataCache, brokerEpoch: BrokerEpochSource, controllerEpochs: ControllerEpochTracker) {
+    public init(cache: MetadataCache, fence: ControllerRequestFence) {
         self.cache = cache
-        self.brokerEpoch = brokerEpoch
-        self.controllerEpochs = controllerEpochs
+        self.fence = fence
     }
 
     public func handle(_ request: UpdateMetadataRequest, context: RequestContext) -> APIOutcome<UpdateMetadataResponse>
     {
-        if context.apiVersion >= 5, request.brokerEpoch >= 0, request.brokerEpoch < brokerEpoch.current {
-            return .respond(UpdateMetadataResponse(errorCode: ErrorCode.staleBrokerEpoch.rawValue))
-        }
-        guard controllerEpochs.accept(request.controllerEpoch) else {
-            return .respond(UpdateMetadataResponse(errorCode: ErrorCode.staleControllerEpoch.rawValue))
+        if let error = fence.check(
+            requestBrokerEpoch: context.apiVersion >= 5 ? request.brokerEpoch : nil,
+            controllerEpoch: request.controllerEpoch)
+        {
+            return .respond(UpdateMetadataResponse(errorCode: error.rawValue))
         }
         cache.update { image in
             image.controllerEpoch = ControllerEpoch(request.controllerEpoch)
