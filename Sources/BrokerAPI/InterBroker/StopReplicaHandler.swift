@@ -52,6 +52,7 @@ public struct StopReplicaHandler: KafkaAPIHandler {
             }
         }
         let onDeleted = self.onDeleted
+        let (toStop, toDelete) = (toStop, toDelete)
         let stopped = replicaManager.stopReplicas(toStop, delete: false)
         let deleted = replicaManager.stopReplicas(toDelete, delete: true)
         let future = stopped.and(deleted).map { stopErrors, deleteErrors in
@@ -60,7 +61,7 @@ public struct StopReplicaHandler: KafkaAPIHandler {
             return StopReplicaResponse(
                 errorCode: ErrorCode.none.rawValue,
                 partitionErrors: (toStop + toDelete).map { tp in
-                    .init(topicName: tp.topic, partitionIndex: tp.partition, errorCode: (all[tp] ?? .none).rawValue)
+                    .init(topicName: tp.topic, partitionIndex: tp.partition, errorCode: (all[tp] ?? ErrorCode.none).rawValue)
                 })
         }
         return .later(future)
