@@ -52,15 +52,15 @@ public struct StopReplicaHandler: KafkaAPIHandler {
             }
         }
         let onDeleted = self.onDeleted
-        let (toStop, toDelete) = (toStop, toDelete)
-        let stopped = replicaManager.stopReplicas(toStop, delete: false)
-        let deleted = replicaManager.stopReplicas(toDelete, delete: true)
+        let (stopping, deleting) = (toStop, toDelete)
+        let stopped = replicaManager.stopReplicas(stopping, delete: false)
+        let deleted = replicaManager.stopReplicas(deleting, delete: true)
         let future = stopped.and(deleted).map { stopErrors, deleteErrors in
-            onDeleted(toDelete)
+            onDeleted(deleting)
             let all = stopErrors.merging(deleteErrors) { first, _ in first }
             return StopReplicaResponse(
                 errorCode: ErrorCode.none.rawValue,
-                partitionErrors: (toStop + toDelete).map { tp in
+                partitionErrors: (stopping + deleting).map { tp in
                     .init(topicName: tp.topic, partitionIndex: tp.partition, errorCode: (all[tp] ?? ErrorCode.none).rawValue)
                 })
         }
