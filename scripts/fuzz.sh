@@ -28,5 +28,14 @@ cp Tests/KafkaProtocolTests/Golden/*.bin "$seeds"/
 
 echo "fuzz.sh: running $bin for ${seconds}s"
 # The Swift runtime's backtracer would otherwise handle a crash before libFuzzer can record it.
+# libFuzzer's progress lines go to .build-fuzz/fuzz.log; its summary (or the crash) is printed.
+status=0
 SWIFT_BACKTRACE=enable=no "$bin" -max_total_time="$seconds" -max_len=65536 -timeout=10 -use_value_profile=1 \
-  -artifact_prefix="$artifacts/" -print_final_stats=1 "$corpus" "$seeds"
+  -artifact_prefix="$artifacts/" -print_final_stats=1 "$corpus" "$seeds" > .build-fuzz/fuzz.log 2>&1 || status=$?
+if [ $status -ne 0 ]; then
+  tail -60 .build-fuzz/fuzz.log
+  echo "fuzz.sh: the fuzzer failed (exit $status); see .build-fuzz/fuzz.log and $artifacts/"
+  exit $status
+fi
+grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb|INFO: seed corpus)" .build-fuzz/fuzz.log || true
+echo "fuzz.sh: no crash in ${seconds}s"
