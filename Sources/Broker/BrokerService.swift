@@ -2,6 +2,7 @@ import BrokerAPI
 import BrokerCore
 import BrokerServer
 import Controller
+import Coordination
 import Logging
 import LogStorage
 import NIOCore
@@ -78,8 +79,9 @@ public final class BrokerService: Service {
                 clusterID: clusterID, controllerID: zookeeper == nil ? config.brokerID : .none, brokers: [:]))
         let brokerEpoch = BrokerEpochSource()
         let fence = ControllerRequestFence(brokerEpoch: brokerEpoch, controllerEpochs: ControllerEpochTracker())
-        let minInSync = settings.minInSyncReplicas
-        let topicSettings: @Sendable (String) -> TopicSettings = { _ in TopicSettings(minInSyncReplicas: minInSync) }
+        let topicConfigs = TopicConfigCache(
+            zk: zookeeper.map { KafkaZooKeeperClient(store: $0.store) }, defaults: settings, logger: logger)
+        let topicSettings: @Sendable (String) -> TopicSettings = { topicConfigs.cached($0) }
         let membership = zookeeper.map {
             ClusterMembership(
                 store: $0.store, config: config, uncleanLeaderElection: settings.uncleanLeaderElectionEnable,
@@ -95,17 +97,31 @@ public final class BrokerService: Service {
         var handlers: [any KafkaAPIHandler] = [
             MetadataHandler(cache: cache, autoCreator: autoCreator),
             UpdateMetadataHandler(cache: cache, fence: fence),
-            LeaderAndIsrHandler(replicaManager: replicaManager, fence: fence, topicSettings: topicSettings),
+            LeaderAndIsrHandler(
+                replicaManager: replicaManager, fence: fence,
+                topicSettings: { topics, loop in loop.makeFutureWithTask { await topicConfigs.load(topics) } }),
+            DescribeClusterHandler(cache: cache),
             StopReplicaHandler(replicaManager: replicaManager, fence: fence),
         ]
         handlers += DataPathHandlers.make(
             replicaManager: replicaManager, metadataCache: cache, topicSettings: topicSettings)
         if let membership {
+            let topicAdmin = ZooKeeperTopicAdmin(zk: membership.zk, controller: membership.controller)
             handlers.append(ControlledShutdownHandler(service: ControllerShutdownService(controller: membership.controller)))
             handlers.append(InitProducerIdHandler(source: ZooKeeperProducerIDs(zk: membership.zk, broker: config.brokerID)))
+            let configStore = ZooKeeperTopicConfigStore(zk: membership.zk)
+            handlers.append(
+                DeleteTopicsHandler(
+                    admin: topicAdmin, cache: cache,
+                    deleteTopicEnable: (config.rawProperties["delete.topic.enable"] ?? "true").lowercased() != "false"))
+            handlers.append(
+                DescribeConfigsHandler(
+                    store: configStore, cache: cache, brokerID: config.brokerID, brokerProperties: config.rawProperties))
+            handlers.append(AlterConfigsHandler(store: configStore))
+            handlers.append(IncrementalAlterConfigsHandler(store: configStore))
             handlers.append(
                 CreateTopicsHandler(
-                    admin: ZooKeeperTopicAdmin(zk: membership.zk, controller: membership.controller), cache: cache,
+                    admin: topicAdmin, cache: cache,
                     defaultPartitions: config.numPartitions, defaultReplicationFactor: config.defaultReplicationFactor,
                     assign: { partitions, factor, brokers in
                         try ReplicaAssignor.assign(partitionCount: partitions, replicationFactor: factor, brokers: brokers)
@@ -146,6 +162,7 @@ public final class BrokerService: Service {
             throw BrokerStartupError.bind("\(error)")
         }
         maintenance.start()
+        let configWatcher = Task { await topicConfigs.watchChanges(logManager: logManager, replicaManager: replicaManager) }
 
         logger.info(
             "Martlet broker started",
@@ -159,6 +176,7 @@ public final class BrokerService: Service {
         try? await gracefulShutdown()
 
         logger.info("Martlet broker shutting down")
+        configWatcher.cancel()
         await membership?.controlledShutdown()
         for server in servers { try? await server.close() }
         await membership?.leave()

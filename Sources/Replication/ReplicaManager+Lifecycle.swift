@@ -57,6 +57,8 @@ extension ReplicaManager {
         }
         do {
             let log = try logManager.getOrCreateLog(request.topicPartition, config: request.logConfig)
+            // A log loaded at start-up (or created earlier) takes the topic's current config.
+            if let config = request.logConfig { log.updateConfig(config) }
             let changed =
                 asLeader ? try partition.makeLeader(request, log: log) : partition.makeFollower(request, log: log)
             return LeaderAndIsrOutcome(errorCode: .none, roleChanged: changed)

@@ -19,6 +19,7 @@ private final class FakeAdmin: TopicAdmin {
         self.publish = publish
     }
     func isActiveController() async -> Bool { controller }
+    func deleteTopic(name: String) async throws {}
     func liveBrokers() async throws -> [BrokerID] { [BrokerID(0), BrokerID(1), BrokerID(2)] }
     func createTopic(name: String, assignment: [Int32: [BrokerID]], configs: [String: String]) async throws {
         let exists = created.withLock { $0[name] != nil }

@@ -1,6 +1,7 @@
 import BrokerAPI
 import BrokerCore
 import KafkaProtocol
+import LogStorage
 import NIOCore
 import Testing
 
@@ -13,7 +14,10 @@ import Testing
         let fence = ControllerRequestFence(brokerEpoch: epoch, controllerEpochs: ControllerEpochTracker())
         let registry = HandlerRegistry(handlers: [
             LeaderAndIsrHandler(
-                replicaManager: fixture.replicaManager, fence: fence, topicSettings: { _ in TopicSettings() }),
+                replicaManager: fixture.replicaManager, fence: fence,
+                topicSettings: { topics, loop in
+                    loop.makeSucceededFuture(Dictionary(uniqueKeysWithValues: topics.map { ($0, TopicSettings()) }))
+                }),
             StopReplicaHandler(replicaManager: fixture.replicaManager, fence: fence),
         ])
         return (fixture, registry, epoch)
@@ -106,5 +110,26 @@ import Testing
         let response = try call(fixture, registry, request, version: 3)
         #expect(response.errorCode == ErrorCode.staleControllerEpoch.rawValue)
         #expect(fixture.logManager.log(for: TopicPartition("t", 0)) != nil)
+    }
+
+    @Test func topicSettingsReachTheLog() throws {
+        let fixture = try DataPathFixture()
+        let epoch = BrokerEpochSource()
+        var config = LogConfig.default
+        config.maxMessageBytes = 777
+        let small = config
+        let registry = HandlerRegistry(handlers: [
+            LeaderAndIsrHandler(
+                replicaManager: fixture.replicaManager,
+                fence: ControllerRequestFence(brokerEpoch: epoch, controllerEpochs: ControllerEpochTracker()),
+                topicSettings: { topics, loop in
+                    loop.makeSucceededFuture(
+                        Dictionary(uniqueKeysWithValues: topics.map { ($0, TopicSettings(minInSyncReplicas: 2, logConfig: small)) }))
+                })
+        ])
+        _ = try call(fixture, registry, leaderAndIsr(leader: 1, leaderEpoch: 1), version: 4)
+        #expect(fixture.logManager.log(for: TopicPartition("t", 0))?.config.maxMessageBytes == 777)
+        let info = try fixture.value(fixture.replicaManager.partitionInfo(TopicPartition("t", 0)))
+        #expect(info?.minInSyncReplicas == 2)
     }
 }

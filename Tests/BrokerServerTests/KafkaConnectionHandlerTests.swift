@@ -103,7 +103,7 @@ private final class DeferredHeartbeats: KafkaAPIHandler, Sendable {
         let channel = try makeChannel(DeferredHeartbeats())
         var input = ByteBuffer()
         input.writeInteger(Int32(1 << 21))
-        try? channel.writeInbound(input)
+        _ = try? channel.writeInbound(input)
         channel.embeddedEventLoop.run()
         #expect(!channel.isActive)
     }

@@ -14,6 +14,11 @@ public protocol TopicAdmin: Sendable {
     /// Writes the topic's assignment and configuration; the controller then creates its partitions.
     /// Throws ``TopicAdminError``.
     func createTopic(name: String, assignment: [Int32: [BrokerID]], configs: [String: String]) async throws
+
+    /// Asks the controller to delete the topic (Kafka's `AdminZkClient.deleteTopic`: writes
+    /// `/admin/delete_topics/T`); a pending request is not an error. Throws ``TopicAdminError``
+    /// (UNKNOWN_TOPIC_OR_PARTITION when the topic does not exist).
+    func deleteTopic(name: String) async throws
 }
 
 /// Admin failures, each mapped to a Kafka error code.

@@ -17,12 +17,12 @@ public struct LeaderAndIsrHandler: KafkaAPIHandler {
 
     let replicaManager: ReplicaManager
     let fence: ControllerRequestFence
-    let topicSettings: @Sendable (String) -> TopicSettings
+    /// Reads the settings of the topics in a request (may consult ZooKeeper; not on a hot path),
+    /// completing on any event loop.
+    public typealias SettingsLoader = @Sendable ([String], any EventLoop) -> EventLoopFuture<[String: TopicSettings]>
+    let topicSettings: SettingsLoader
 
-    public init(
-        replicaManager: ReplicaManager, fence: ControllerRequestFence,
-        topicSettings: @escaping @Sendable (String) -> TopicSettings
-    ) {
+    public init(replicaManager: ReplicaManager, fence: ControllerRequestFence, topicSettings: @escaping SettingsLoader) {
         self.replicaManager = replicaManager
         self.fence = fence
         self.topicSettings = topicSettings
@@ -41,15 +41,22 @@ public struct LeaderAndIsrHandler: KafkaAPIHandler {
                 topic.partitionStates.map { (topic.topicName, topic.topicId, $0) }
             }
             : request.ungroupedPartitionStates.map { ($0.topicName, KafkaUUID.zero, $0) }
-        let states = entries.map { entry in
-            LeaderAndIsrState(
-                topicPartition: TopicPartition(entry.topic, entry.state.partitionIndex),
-                leader: BrokerID(entry.state.leader), leaderEpoch: LeaderEpoch(entry.state.leaderEpoch),
-                isr: entry.state.isr.map { BrokerID($0) }, partitionEpoch: entry.state.partitionEpoch,
-                replicas: entry.state.replicas.map { BrokerID($0) },
-                minInSyncReplicas: topicSettings(entry.topic).minInSyncReplicas)
+        let replicaManager = self.replicaManager
+        let topicSettings = self.topicSettings
+        let settingsLoaded = topicSettings(Array(Set(entries.map(\.topic))), context.eventLoop)
+        let applied = settingsLoaded.flatMap { settings in
+            let states = entries.map { entry in
+                let topic = settings[entry.topic] ?? TopicSettings()
+                return LeaderAndIsrState(
+                    topicPartition: TopicPartition(entry.topic, entry.state.partitionIndex),
+                    leader: BrokerID(entry.state.leader), leaderEpoch: LeaderEpoch(entry.state.leaderEpoch),
+                    isr: entry.state.isr.map { BrokerID($0) }, partitionEpoch: entry.state.partitionEpoch,
+                    replicas: entry.state.replicas.map { BrokerID($0) },
+                    minInSyncReplicas: topic.minInSyncReplicas, logConfig: topic.logConfig)
+            }
+            return replicaManager.becomeLeaderOrFollower(states)
         }
-        let future = replicaManager.becomeLeaderOrFollower(states).map { outcomes in
+        let future = applied.map { outcomes in
             var response = LeaderAndIsrResponse(errorCode: ErrorCode.none.rawValue)
             if version >= 5 {
                 var byTopic: [String: (KafkaUUID, [LeaderAndIsrResponse.LeaderAndIsrPartitionError])] = [:]
