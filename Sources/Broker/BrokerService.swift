@@ -105,6 +105,7 @@ public final class BrokerService: Service {
         ]
         handlers += DataPathHandlers.make(
             replicaManager: replicaManager, metadataCache: cache, topicSettings: topicSettings)
+        handlers.append(DeleteRecordsHandler(replicaManager: replicaManager, metadataCache: cache))
         if let membership {
             let topicAdmin = ZooKeeperTopicAdmin(zk: membership.zk, controller: membership.controller)
             handlers.append(ControlledShutdownHandler(service: ControllerShutdownService(controller: membership.controller)))
@@ -119,6 +120,14 @@ public final class BrokerService: Service {
                     store: configStore, cache: cache, brokerID: config.brokerID, brokerProperties: config.rawProperties))
             handlers.append(AlterConfigsHandler(store: configStore))
             handlers.append(IncrementalAlterConfigsHandler(store: configStore))
+            handlers.append(
+                CreatePartitionsHandler(
+                    admin: topicAdmin, cache: cache,
+                    assign: { count, factor, brokers, startPartition, startIndex in
+                        try ReplicaAssignor.assign(
+                            partitionCount: count, replicationFactor: factor, brokers: brokers,
+                            startPartition: startPartition, fixedStartIndex: startIndex)
+                    }))
             handlers.append(
                 CreateTopicsHandler(
                     admin: topicAdmin, cache: cache,

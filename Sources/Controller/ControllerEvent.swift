@@ -13,6 +13,8 @@ enum WatchedZNode: Sendable {
     case topicDeletions
     /// Children of `/isr_change_notification`.
     case isrChanges
+    /// Data of `/brokers/topics/T` (partition additions; Kafka's `PartitionModificationsHandler`).
+    case topicPartitions(String)
 }
 
 /// Everything the controller reacts to, processed one at a time in arrival order (Kafka's

@@ -89,13 +89,14 @@ extension ZooKeeperController {
         return allowed
     }
 
-    /// Reads the assignments and existing partition states of `topics` into the context. A topic
-    /// whose znodes cannot be decoded is logged and left out.
+    /// Reads the assignments and existing partition states of `topics` into the context, arming
+    /// a data watch on each topic znode (partition additions). A topic whose znodes cannot be
+    /// decoded is logged and left out.
     func loadTopics(_ topics: [String]) async throws {
         for topic in topics {
             let assignment: TopicAssignment?
             do {
-                assignment = try await zk.topicAssignment(topic)
+                assignment = try await watchTopicAssignment(topic)
             } catch let error as KafkaZNodeDecodingError {
                 logger.error("ignoring topic with malformed assignment", metadata: ["topic": "\(topic)", "error": "\(error)"])
                 continue

@@ -18,7 +18,7 @@ import Logging
 /// unreachable, event processing waits for the connection.
 ///
 /// Not implemented: preferred leader election (`auto.leader.rebalance.enable`), partition
-/// reassignment, partition addition (CreatePartitions), log-dir events.
+/// reassignment, log-dir events.
 public actor ZooKeeperController {
     public nonisolated let configuration: ControllerConfiguration
     let zk: KafkaZooKeeperClient
@@ -187,6 +187,7 @@ public actor ZooKeeperController {
                 case .topics: try await self.processTopicChange()
                 case .topicDeletions: try await self.processTopicDeletions()
                 case .isrChanges: try await self.processIsrChangeNotifications()
+                case .topicPartitions(let topic): try await self.processPartitionModifications(topic)
                 case .controller: return
                 }
             }
@@ -318,7 +319,7 @@ public actor ZooKeeperController {
     }
 
     @discardableResult
-    private func spawnWatchTask(_ watch: Watch, _ znode: WatchedZNode) -> UInt64 {
+    func spawnWatchTask(_ watch: Watch, _ znode: WatchedZNode) -> UInt64 {
         nextWatchToken &+= 1
         let token = nextWatchToken
         let generation = self.generation

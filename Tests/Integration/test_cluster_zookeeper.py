@@ -248,3 +248,23 @@ def test_sigterm_moves_leadership_before_exit(cluster_factory, zookeeper, java_c
         now = state(p)
         assert now["leader"] != victim
         assert victim not in now["isr"]
+
+
+def test_create_partitions_adds_partitions_everywhere(cluster_factory, zookeeper, java_classpath):
+    c = cluster_factory(3)
+    create_topic(java_classpath, c.bootstrap, "growing", 2, 2)
+    out = run(["java", "-cp", java_classpath, "AdminProbe", c.bootstrap, "add-partitions", "growing", "5"], timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    wait_until(lambda: all(raw_metadata(b.port, ["growing"])[3][0][3] == 5 for b in c.brokers),
+               message="5 partitions on every broker")
+    assignment = json.loads(znode(zookeeper, zk_path(c, "/brokers/topics/growing")))["partitions"]
+    assert sorted(assignment) == ["0", "1", "2", "3", "4"]
+    assert all(len(r) == 2 for r in assignment.values())
+    for p in range(5):
+        state = json.loads(wait_until(
+            lambda: znode(zookeeper, zk_path(c, f"/brokers/topics/growing/partitions/{p}/state")),
+            message=f"state of partition {p}"))
+        assert state["leader"] == assignment[str(p)][0]
+    # Shrinking is refused.
+    out = run(["java", "-cp", java_classpath, "AdminProbe", c.bootstrap, "add-partitions", "growing", "3"], timeout=120)
+    assert out.returncode != 0 and "InvalidPartitionsException" in out.stdout + out.stderr

@@ -56,3 +56,25 @@ def test_auto_creation_can_be_disabled(cluster_factory):
     c = cluster_factory(1, overrides={"auto.create.topics.enable": "false"})
     err, name = raw_metadata(c.brokers[0].port, ["not-made"])[3][0][:2]
     assert (err, name) == (3, "not-made")
+
+
+def test_delete_records_moves_the_log_start(cluster_factory, java_classpath):
+    from kafka import TopicPartition
+    from kafka.admin import KafkaAdminClient
+
+    c = cluster_factory(1)
+    create_topic(java_classpath, c.bootstrap, "trimmed", 1, 1)
+    out = subprocess.run(["kcat", "-b", c.bootstrap, "-P", "-t", "trimmed", "-p", "0"],
+                         input="".join(f"r{i}\n" for i in range(100)), capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    admin = KafkaAdminClient(bootstrap_servers=c.bootstrap, request_timeout_ms=15000)
+    try:
+        result = admin.delete_records({TopicPartition("trimmed", 0): 40})
+        assert result[TopicPartition("trimmed", 0)]["low_watermark"] == 40
+    finally:
+        admin.close()
+    got = run(["kcat", "-b", c.bootstrap, "-C", "-t", "trimmed", "-o", "beginning", "-e", "-q", "-f", "%o %s\n"],
+              timeout=60)
+    lines = got.stdout.split("\n")
+    records = [line.split() for line in lines if line]
+    assert records[0] == ["40", "r40"] and len(records) == 60

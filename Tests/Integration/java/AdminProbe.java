@@ -1,6 +1,7 @@
 // Drives Martlet with the stock Apache Kafka AdminClient (kafka-clients 3.9.1).
 //   java AdminProbe BOOTSTRAP describe-cluster   -> prints "cluster=<id> controller=<id> nodes=<id>@<host>:<port>,..."
 //   java AdminProbe BOOTSTRAP create-topic NAME PARTITIONS REPLICATION_FACTOR
+//   java AdminProbe BOOTSTRAP add-partitions NAME TOTAL_PARTITIONS
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -32,6 +33,13 @@ public class AdminProbe {
                     NewTopic topic = new NewTopic(args[2], Integer.parseInt(args[3]), Short.parseShort(args[4]));
                     admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
                     System.out.println("created " + args[2]);
+                    break;
+                }
+                case "add-partitions": {
+                    admin.createPartitions(java.util.Map.of(args[2],
+                        org.apache.kafka.clients.admin.NewPartitions.increaseTo(Integer.parseInt(args[3]))))
+                        .all().get(60, TimeUnit.SECONDS);
+                    System.out.println("partitions " + args[2] + " " + args[3]);
                     break;
                 }
                 default:
