@@ -78,3 +78,31 @@ def test_delete_records_moves_the_log_start(cluster_factory, java_classpath):
     lines = got.stdout.split("\n")
     records = [line.split() for line in lines if line]
     assert records[0] == ["40", "r40"] and len(records) == 60
+
+
+def test_topic_config_changes_through_the_admin_client_apply_on_the_broker(cluster_factory, java_classpath):
+    import kafka_records as kr
+
+    c = cluster_factory(2)
+    create_topic(java_classpath, c.bootstrap, "tunable", 1, 1)
+    wait_until(lambda: raw_metadata(c.brokers[0].port, ["tunable"])[3][0][3] == 1, message="topic")
+    out = run(["java", "-cp", java_classpath, "AdminProbe", c.bootstrap, "set-topic-config", "tunable",
+               "max.message.bytes", "600"], timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    described = run(["java", "-cp", java_classpath, "AdminProbe", c.bootstrap, "describe-topic-config", "tunable"],
+                    timeout=120)
+    assert "max.message.bytes=600 DYNAMIC_TOPIC_CONFIG" in described.stdout, described.stdout + described.stderr
+    assert "cleanup.policy=delete DEFAULT_CONFIG" in described.stdout
+    # The leader applies the new limit once the change notification arrives.
+    leader_port = c.broker(_leader_of(c, "tunable")).port
+
+    def refused():
+        error, _ = kr.produce(leader_port, "tunable", 0, [(b"k", b"x" * 1000)])
+        return error == 10
+    assert wait_until(refused, timeout=30, message="MESSAGE_TOO_LARGE after the config change")
+    assert kr.produce(leader_port, "tunable", 0, [(b"k", b"y" * 100)])[0] == 0
+
+
+def _leader_of(cluster, topic):
+    from python_clients import partition_leaders
+    return partition_leaders(cluster.bootstrap, topic)[0]

@@ -2,6 +2,8 @@
 //   java AdminProbe BOOTSTRAP describe-cluster   -> prints "cluster=<id> controller=<id> nodes=<id>@<host>:<port>,..."
 //   java AdminProbe BOOTSTRAP create-topic NAME PARTITIONS REPLICATION_FACTOR
 //   java AdminProbe BOOTSTRAP add-partitions NAME TOTAL_PARTITIONS
+//   java AdminProbe BOOTSTRAP set-topic-config NAME KEY VALUE      (incrementalAlterConfigs SET)
+//   java AdminProbe BOOTSTRAP describe-topic-config NAME          -> "key=value SOURCE" lines
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -40,6 +42,25 @@ public class AdminProbe {
                         org.apache.kafka.clients.admin.NewPartitions.increaseTo(Integer.parseInt(args[3]))))
                         .all().get(60, TimeUnit.SECONDS);
                     System.out.println("partitions " + args[2] + " " + args[3]);
+                    break;
+                }
+                case "set-topic-config": {
+                    org.apache.kafka.common.config.ConfigResource resource = new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, args[2]);
+                    org.apache.kafka.clients.admin.AlterConfigOp op = new org.apache.kafka.clients.admin.AlterConfigOp(
+                        new org.apache.kafka.clients.admin.ConfigEntry(args[3], args[4]),
+                        org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET);
+                    admin.incrementalAlterConfigs(java.util.Map.of(resource, List.of(op))).all().get(60, TimeUnit.SECONDS);
+                    System.out.println("set " + args[3]);
+                    break;
+                }
+                case "describe-topic-config": {
+                    org.apache.kafka.common.config.ConfigResource resource = new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, args[2]);
+                    org.apache.kafka.clients.admin.Config config =
+                        admin.describeConfigs(List.of(resource)).all().get(60, TimeUnit.SECONDS).get(resource);
+                    for (org.apache.kafka.clients.admin.ConfigEntry e : config.entries())
+                        System.out.println(e.name() + "=" + e.value() + " " + e.source());
                     break;
                 }
                 default:
