@@ -26,12 +26,10 @@ import ZooKeeperCoordination
 public final class BrokerService: Service {
     private let config: BrokerConfig
     private let logger: Logger
-    private let onStarted: (@Sendable ([ListenerEndpoint]) -> Void)?
 
-    public init(config: BrokerConfig, logger: Logger, onStarted: (@Sendable ([ListenerEndpoint]) -> Void)? = nil) {
+    public init(config: BrokerConfig, logger: Logger) {
         self.config = config
         self.logger = logger
-        self.onStarted = onStarted
     }
 
     public func run() async throws {
@@ -180,7 +178,6 @@ public final class BrokerService: Service {
                 "listeners": "\(advertised.map(\.description).joined(separator: ","))",
                 "zookeeper": "\(config.zookeeperConnect ?? "none")",
             ])
-        onStarted?(advertised)
 
         try? await gracefulShutdown()
 

@@ -51,7 +51,6 @@ import Testing
         #expect(response.errorCode == 0)
         let image = cache.snapshot
         #expect(image.controllerID == BrokerID(2))
-        #expect(image.controllerEpoch == ControllerEpoch(4))
         #expect(image.brokers[BrokerID(2)]?.endpoints["PLAINTEXT"] == HostPort(host: "b2", port: 9092))
         let (_, metadata) = try roundTrip(registry, MetadataRequest(topics: nil), version: 12)
         #expect(metadata.controllerId == 2)

@@ -15,16 +15,10 @@ public struct StopReplicaHandler: KafkaAPIHandler {
 
     let replicaManager: ReplicaManager
     let fence: ControllerRequestFence
-    /// Called with the partitions whose logs were deleted (to drop them from caches).
-    let onDeleted: @Sendable ([TopicPartition]) -> Void
 
-    public init(
-        replicaManager: ReplicaManager, fence: ControllerRequestFence,
-        onDeleted: @escaping @Sendable ([TopicPartition]) -> Void = { _ in }
-    ) {
+    public init(replicaManager: ReplicaManager, fence: ControllerRequestFence) {
         self.replicaManager = replicaManager
         self.fence = fence
-        self.onDeleted = onDeleted
     }
 
     public func handle(_ request: StopReplicaRequest, context: RequestContext) -> APIOutcome<StopReplicaResponse> {
@@ -51,12 +45,10 @@ public struct StopReplicaHandler: KafkaAPIHandler {
                 }
             }
         }
-        let onDeleted = self.onDeleted
         let (stopping, deleting) = (toStop, toDelete)
         let stopped = replicaManager.stopReplicas(stopping, delete: false)
         let deleted = replicaManager.stopReplicas(deleting, delete: true)
         let future = stopped.and(deleted).map { stopErrors, deleteErrors in
-            onDeleted(deleting)
             let all = stopErrors.merging(deleteErrors) { first, _ in first }
             return StopReplicaResponse(
                 errorCode: ErrorCode.none.rawValue,

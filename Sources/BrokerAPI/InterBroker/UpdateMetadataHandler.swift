@@ -35,7 +35,6 @@ public struct UpdateMetadataHandler: KafkaAPIHandler {
             return .respond(UpdateMetadataResponse(errorCode: error.rawValue))
         }
         cache.update { image in
-            image.controllerEpoch = ControllerEpoch(request.controllerEpoch)
             image.controllerID = BrokerID(request.controllerId)
             image.brokers = Dictionary(
                 request.liveBrokers.map { broker in (BrokerID(broker.id), Self.node(broker, version: context.apiVersion)) },

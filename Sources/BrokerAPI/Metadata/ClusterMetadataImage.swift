@@ -6,8 +6,6 @@ import BrokerCore
 public struct ClusterMetadataImage: Sendable, Equatable {
     public var clusterID: String
     public var controllerID: BrokerID
-    /// The epoch of the controller that sent the last applied UpdateMetadata (-1: none yet).
-    public var controllerEpoch: ControllerEpoch = ControllerEpoch(-1)
     public var brokers: [BrokerID: BrokerNode]
     public var topics: [String: TopicImage]
 

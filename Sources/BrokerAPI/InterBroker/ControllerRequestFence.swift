@@ -1,5 +1,4 @@
 import BrokerCore
-import LogStorage
 import Synchronization
 
 /// The highest controller epoch this broker has accepted a request from (LeaderAndIsr,
@@ -21,18 +20,6 @@ public final class ControllerEpochTracker: Sendable {
     }
 
     public var current: ControllerEpoch { ControllerEpoch(highest.withLock { $0 }) }
-}
-
-/// Settings a partition takes from its topic's configuration: the topic's overrides
-/// (`/config/topics/T`) over the broker defaults.
-public struct TopicSettings: Sendable {
-    public var minInSyncReplicas: Int
-    /// The partition's log configuration; nil keeps the log manager's default.
-    public var logConfig: LogConfig?
-    public init(minInSyncReplicas: Int = 1, logConfig: LogConfig? = nil) {
-        self.minInSyncReplicas = minInSyncReplicas
-        self.logConfig = logConfig
-    }
 }
 
 /// Kafka's fencing of controller requests (LeaderAndIsr, UpdateMetadata, StopReplica): a request
