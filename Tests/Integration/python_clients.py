@@ -17,11 +17,17 @@ def create_topic(bootstrap, name, partitions, replication_factor=1, config=None)
         operation_timeout=30, request_timeout=30)
     futures[name].result(60)
 
+    # Metadata reaches each broker through its own UpdateMetadata: ask every broker itself.
+    per_broker = [AdminClient({"bootstrap.servers": b}) for b in bootstrap.split(",")]
+
     def ready():
-        md = admin.list_topics(name, timeout=10)
-        t = md.topics.get(name)
-        return t is not None and t.error is None and len(t.partitions) == partitions and all(
-            p.leader >= 0 for p in t.partitions.values())
+        for client in per_broker:
+            md = client.list_topics(name, timeout=10)
+            t = md.topics.get(name)
+            if not (t is not None and t.error is None and len(t.partitions) == partitions
+                    and all(p.leader >= 0 for p in t.partitions.values())):
+                return False
+        return True
 
     wait_until(ready, message=f"topic {name} with {partitions} led partitions")
 
