@@ -63,11 +63,20 @@ let package = Package(
         .target(name: "ZooKeeperCoordination", dependencies: ["Coordination", "CZooKeeper", "BrokerCore", logging]),
         .target(name: "Controller", dependencies: ["BrokerCore", "Coordination", logging]),
 
+        // MARK: Layer 4: classic consumer-group coordinator (state in __consumer_offsets)
+        .target(
+            name: "GroupCoordination",
+            dependencies: [
+                "BrokerCore", "KafkaProtocol", "KafkaRecords", nioCore, logging,
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]),
+
         // MARK: Layer 5: API handlers (one Kafka API per file) and the registry
         .target(
             name: "BrokerAPI",
             dependencies: [
-                "BrokerCore", "KafkaProtocol", "KafkaRecords", "LogStorage", "Replication", nioCore, logging,
+                "BrokerCore", "KafkaProtocol", "KafkaRecords", "LogStorage", "Replication", "GroupCoordination",
+                nioCore, logging,
             ]),
 
         // MARK: Layer 6: network server (SwiftNIO)
@@ -80,12 +89,26 @@ let package = Package(
             name: "KafkaClient",
             dependencies: ["BrokerCore", "KafkaProtocol", nioCore, nioPosix, logging]),
 
+        // MARK: Layer 6: follower replication (fetchers pulling from partition leaders)
+        .target(
+            name: "ReplicaFetcher",
+            dependencies: [
+                "BrokerCore", "KafkaProtocol", "KafkaRecords", "LogStorage", "Replication", "KafkaClient",
+                nioCore, nioPosix, logging,
+            ]),
+
+        // MARK: Layer 6: admin tooling over the wire (`martlet topics`, `martlet groups`)
+        .target(
+            name: "MartletAdmin",
+            dependencies: ["BrokerCore", "KafkaProtocol", "KafkaClient", nioCore, nioPosix, logging]),
+
         // MARK: Layer 7: composition root (config, wiring, lifecycle)
         .target(
             name: "Broker",
             dependencies: [
                 "BrokerCore", "KafkaProtocol", "LogStorage", "BrokerAPI", "BrokerServer", "KafkaClient",
-                "Coordination", "ZooKeeperCoordination", "Controller", "Replication",
+                "Coordination", "ZooKeeperCoordination", "Controller", "Replication", "GroupCoordination",
+                "ReplicaFetcher", "KafkaRecords",
                 nioCore, nioPosix, logging, .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -94,7 +117,7 @@ let package = Package(
         .executableTarget(
             name: "martlet",
             dependencies: [
-                "Broker", logging,
+                "Broker", "MartletAdmin", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -151,6 +174,18 @@ let package = Package(
             name: "KafkaClientTests",
             dependencies: ["KafkaClient", "KafkaProtocol", "BrokerServer", "BrokerAPI", "BrokerCore", nioCore, nioPosix]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "BrokerCore"]),
+        .testTarget(
+            name: "GroupCoordinationTests",
+            dependencies: ["GroupCoordination", "BrokerCore", "KafkaProtocol", "KafkaRecords", "BrokerTestSupport", nioCore]),
+        .testTarget(
+            name: "ReplicaFetcherTests",
+            dependencies: [
+                "ReplicaFetcher", "Replication", "LogStorage", "KafkaRecords", "KafkaProtocol", "KafkaClient",
+                "BrokerServer", "BrokerAPI", "BrokerCore", "BrokerTestSupport", nioCore, nioPosix,
+            ]),
+        .testTarget(
+            name: "MartletAdminTests",
+            dependencies: ["MartletAdmin", "KafkaProtocol", "KafkaClient", "BrokerServer", "BrokerAPI", "BrokerCore", nioCore, nioPosix]),
     ],
     swiftLanguageModes: [.v6]
 )

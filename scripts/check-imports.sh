@@ -18,11 +18,14 @@ allowed() { # allowed MODULE -> the modules MODULE may import
     Coordination)          echo "BrokerCore Logging Foundation" ;;
     ZooKeeperCoordination) echo "BrokerCore Coordination CZooKeeper Logging Foundation" ;;
     Controller)            echo "BrokerCore Coordination Logging Foundation" ;;
-    BrokerAPI)             echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Replication Coordination Controller NIOCore Logging" ;;
+    GroupCoordination)     echo "BrokerCore KafkaProtocol KafkaRecords NIOCore Logging DequeModule" ;;
+    BrokerAPI)             echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Replication GroupCoordination Coordination Controller NIOCore Logging" ;;
+    ReplicaFetcher)        echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Replication KafkaClient NIOCore NIOPosix Logging" ;;
+    MartletAdmin)          echo "BrokerCore KafkaProtocol KafkaClient NIOCore NIOPosix Logging Foundation" ;;
     BrokerServer)          echo "BrokerCore KafkaProtocol BrokerAPI NIOCore NIOPosix Logging" ;;
     KafkaClient)           echo "BrokerCore KafkaProtocol NIOCore NIOPosix Logging" ;;
-    Broker)                echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Replication Coordination Controller ZooKeeperCoordination BrokerAPI BrokerServer KafkaClient NIOCore NIOPosix Logging ServiceLifecycle SystemPackage Foundation" ;;
-    martlet)               echo "Broker BrokerCore Logging ServiceLifecycle ArgumentParser Foundation" ;;
+    Broker)                echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Replication GroupCoordination ReplicaFetcher Coordination Controller ZooKeeperCoordination BrokerAPI BrokerServer KafkaClient NIOCore NIOPosix Logging ServiceLifecycle SystemPackage Foundation" ;;
+    martlet)               echo "Broker MartletAdmin BrokerCore Logging ServiceLifecycle ArgumentParser Foundation" ;;
     MessageGenerator)      echo "Foundation" ;;
     RequestDecoderFuzzer)  echo "KafkaProtocol BrokerCore NIOCore Foundation" ;;
     BrokerTestSupport)     echo "BrokerCore KafkaRecords LogStorage Coordination NIOCore Foundation SystemPackage" ;;

@@ -1,0 +1,1 @@
+// MartletAdmin module: see docs/architecture.md

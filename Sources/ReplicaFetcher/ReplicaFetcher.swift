@@ -1,0 +1,1 @@
+// ReplicaFetcher module: see docs/architecture.md
