@@ -18,7 +18,7 @@ allowed() { # allowed MODULE -> the modules MODULE may import
     Coordination)          echo "BrokerCore Logging Foundation" ;;
     ZooKeeperCoordination) echo "BrokerCore Coordination CZooKeeper Logging Foundation" ;;
     Controller)            echo "BrokerCore Coordination Logging Foundation" ;;
-    GroupCoordination)     echo "BrokerCore KafkaProtocol KafkaRecords NIOCore Logging DequeModule" ;;
+    GroupCoordination)     echo "BrokerCore KafkaProtocol KafkaRecords NIOCore Logging DequeModule Foundation" ;;
     BrokerAPI)             echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Replication GroupCoordination Coordination Controller NIOCore Logging" ;;
     ReplicaFetcher)        echo "BrokerCore KafkaProtocol KafkaRecords LogStorage Replication KafkaClient NIOCore NIOPosix Logging" ;;
     MartletAdmin)          echo "BrokerCore KafkaProtocol KafkaClient NIOCore NIOPosix Logging Foundation" ;;

@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 PARTITIONS = 6
 # Consumer settings for the drain. librdkafka backs a partition off for fetch.queue.backoff.ms
@@ -143,6 +144,14 @@ def run(name, bootstrap, pid, specs):
         if drained != stored:
             print(f"[bench] {name} {workload}: drained {drained}, high watermarks {stored}",
                   file=sys.stderr)
+        # Raw drain: plain Fetch requests, records counted from batch headers (raw_drain.py).
+        cpu0, t0 = cpu_seconds(pid), time.perf_counter()
+        raw = subprocess.run([sys.executable, str(Path(__file__).with_name("raw_drain.py")), bootstrap, topic],
+                             capture_output=True, text=True)
+        r_wall, r_cpu = time.perf_counter() - t0, cpu_seconds(pid) - cpu0
+        if raw.returncode != 0:
+            raise SystemExit(f"raw_drain failed: {raw.stderr[-2000:]}")
+        raw_records = json.loads(raw.stdout)["records"]
         mb, drained_mb = count * size / 1e6, drained * size / 1e6
         print(json.dumps({
             "broker": name, "workload": workload, "records": count, "size": size,
@@ -151,6 +160,8 @@ def run(name, bootstrap, pid, specs):
             "drain_s": c_wall, "drain_rps": drained / c_wall, "drain_mbs": drained_mb / c_wall,
             "drain_cpu_us_per_record": c_cpu * 1e6 / max(drained, 1),
             "stored": stored, "drained": drained,
+            "raw_drain_s": r_wall, "raw_drain_mbs": raw_records * size / 1e6 / r_wall,
+            "raw_drain_cpu_us_per_record": r_cpu * 1e6 / max(raw_records, 1), "raw_drained": raw_records,
         }), flush=True)
 
 
@@ -166,12 +177,14 @@ def main():
         rows = [json.loads(l) for l in sys.stdin if l.startswith("{")]
         print("| Broker | Workload | Records | Produce records/s | Produce MB/s "
               "| Broker CPU-µs/record (produce) | Consumer drain MB/s | Drain records/s "
-              "| Broker CPU-µs/record (drain) | Stored / drained |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+              "| Broker CPU-µs/record (drain) | Raw drain MB/s | Broker CPU-µs/record (raw drain) "
+              "| Stored / drained |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         for r in rows:
             print(f"| {r['broker']} | {r['workload']} | {r['records']:,} | {r['produce_rps']:,.0f} "
                   f"| {r['produce_mbs']:,.1f} | {r['produce_cpu_us_per_record']:.2f} "
                   f"| {r['drain_mbs']:,.1f} | {r['drain_rps']:,.0f} | {r['drain_cpu_us_per_record']:.2f} "
+                  f"| {r.get('raw_drain_mbs', 0):,.1f} | {r.get('raw_drain_cpu_us_per_record', 0):.3f} "
                   f"| {r['stored']:,} / {r['drained']:,} |")
     else:
         raise SystemExit(__doc__)

@@ -7,6 +7,7 @@ import Logging
 import LogStorage
 import NIOCore
 import NIOPosix
+import ReplicaFetcher
 import Replication
 import ServiceLifecycle
 import SystemPackage
@@ -19,7 +20,8 @@ import ZooKeeperCoordination
 /// → write `meta.properties` → load and recover the logs → replica manager → handlers → bind the
 /// listeners → register `/brokers/ids/N` and start the controller candidate.
 /// Shutdown: controlled shutdown through the controller → close listeners → leave ZooKeeper →
-/// stop partitions → close logs cleanly (clean-shutdown marker) → release the dirs.
+/// stop the group coordinator → stop partitions → close logs cleanly (clean-shutdown marker) →
+/// release the dirs.
 ///
 /// Without `zookeeper.connect` the broker runs alone: it answers ApiVersions and Metadata about
 /// itself but leads no partitions.
@@ -34,6 +36,8 @@ public final class BrokerService: Service {
 
     public func run() async throws {
         let settings = try BrokerLogSettings(config)
+        let fetcherConfig = try ReplicaFetcherSettings.config(config)
+        let groupSettings = try GroupCoordinatorSettings(config)
         let directories = try LogDirectories(paths: config.logDirs, brokerID: config.brokerID)
         defer { directories.release() }
 
@@ -66,15 +70,20 @@ public final class BrokerService: Service {
             try? await group.shutdownGracefully()
             throw BrokerStartupError.storage("\(error)")
         }
+        let isrChanges = IsrChangeWiring(store: zookeeper?.store, logger: logger)
         let replicaManager = ReplicaManager(
             config: ReplicaManagerConfig(localBrokerID: config.brokerID, replicaLagTimeMaxMs: settings.replicaLagTimeMaxMs),
-            logManager: logManager, group: group, logger: logger)
+            logManager: logManager, group: group, isrUpdateWriter: isrChanges.writer, logger: logger)
         replicaManager.start()
         let maintenance = LogMaintenance(logManager: logManager, group: group, logger: logger)
 
         let cache = MetadataCache(
             ClusterMetadataImage(
                 clusterID: clusterID, controllerID: zookeeper == nil ? config.brokerID : .none, brokers: [:]))
+        let fetchers = ReplicaFetcherManager(
+            config: fetcherConfig, replicaManager: replicaManager, group: group,
+            resolveEndpoint: ReplicaFetcherSettings.endpointResolver(cache: cache, listenerName: config.interBrokerListenerName),
+            logger: logger)
         let brokerEpoch = BrokerEpochSource()
         let fence = ControllerRequestFence(brokerEpoch: brokerEpoch, controllerEpochs: ControllerEpochTracker())
         let topicConfigs = TopicConfigCache(
@@ -92,15 +101,22 @@ public final class BrokerService: Service {
                     zk: $0.zk, partitions: config.numPartitions, replicationFactor: config.defaultReplicationFactor,
                     logger: logger)
             } : nil
+        let groups = GroupCoordinatorWiring(
+            settings: groupSettings, replicaManager: replicaManager, cache: cache, topicSettings: topicSettings,
+            topicAdmin: membership.map { ZooKeeperTopicAdmin(zk: $0.zk, controller: $0.controller) }, logger: logger)
         var handlers: [any KafkaAPIHandler] = [
-            MetadataHandler(cache: cache, autoCreator: autoCreator),
+            MetadataHandler(
+                cache: cache, autoCreator: autoCreator,
+                offsetsTopic: config.autoCreateTopicsEnable ? groups.offsetsTopic : nil),
             UpdateMetadataHandler(cache: cache, fence: fence),
             LeaderAndIsrHandler(
                 replicaManager: replicaManager, fence: fence,
-                topicSettings: { topics, loop in loop.makeFutureWithTask { await topicConfigs.load(topics) } }),
+                topicSettings: { topics, loop in loop.makeFutureWithTask { await topicConfigs.load(topics) } },
+                listeners: [groups.leadershipListener]),
             DescribeClusterHandler(cache: cache),
-            StopReplicaHandler(replicaManager: replicaManager, fence: fence),
+            StopReplicaHandler(replicaManager: replicaManager, fence: fence, listeners: [groups.leadershipListener]),
         ]
+        handlers += groups.handlers
         handlers += DataPathHandlers.make(
             replicaManager: replicaManager, metadataCache: cache, topicSettings: topicSettings)
         handlers.append(DeleteRecordsHandler(replicaManager: replicaManager, metadataCache: cache))
@@ -163,12 +179,15 @@ public final class BrokerService: Service {
         } catch {
             for server in servers { try? await server.close() }
             await membership?.leave()
+            await groups.shutdown()
+            _ = try? await fetchers.shutdown().get()
             _ = try? await replicaManager.shutdown().get()
             try? logManager.shutdown()
             try? await group.shutdownGracefully()
             throw BrokerStartupError.bind("\(error)")
         }
         maintenance.start()
+        let isrPropagation = isrChanges.start()
         let configWatcher = Task { await topicConfigs.watchChanges(logManager: logManager, replicaManager: replicaManager) }
 
         logger.info(
@@ -187,6 +206,9 @@ public final class BrokerService: Service {
         for server in servers { try? await server.close() }
         await membership?.leave()
         maintenance.stop()
+        await groups.shutdown()
+        isrPropagation.cancel()
+        _ = try? await fetchers.shutdown().get()
         _ = try? await replicaManager.shutdown().get()
         do {
             try logManager.shutdown()

@@ -18,16 +18,22 @@ public struct FetchPartitionRequest: Sendable, Hashable {
     public var currentLeaderEpoch: LeaderEpoch
     /// The follower's log start offset (followers only; -1 for consumers).
     public var logStartOffset: Offset
+    /// Fetch v12+ `lastFetchedEpoch`: the epoch of the fetcher's last batch (-1 = not checked).
+    /// When the leader's log does not have it ending at or after `fetchOffset`, the result
+    /// carries a ``FetchPartitionResult/divergingEpoch`` instead of records.
+    public var lastFetchedEpoch: LeaderEpoch
 
     public init(
         topicPartition: TopicPartition, fetchOffset: Offset, partitionMaxBytes: Int,
-        currentLeaderEpoch: LeaderEpoch = .unknown, logStartOffset: Offset = .unknown
+        currentLeaderEpoch: LeaderEpoch = .unknown, logStartOffset: Offset = .unknown,
+        lastFetchedEpoch: LeaderEpoch = .unknown
     ) {
         self.topicPartition = topicPartition
         self.fetchOffset = fetchOffset
         self.partitionMaxBytes = partitionMaxBytes
         self.currentLeaderEpoch = currentLeaderEpoch
         self.logStartOffset = logStartOffset
+        self.lastFetchedEpoch = lastFetchedEpoch
     }
 }
 
@@ -67,10 +73,14 @@ public struct FetchPartitionResult: Sendable {
     /// The records read (nil or empty when there is nothing, or on error). `records.records` is
     /// a ``FileSlice`` for zero-copy sends.
     public var records: LogReadResult?
+    /// Fetch v12+ `divergingEpoch`: the largest epoch ≤ the request's `lastFetchedEpoch` in the
+    /// leader's log and where it ends, when the fetcher's log diverges (no records then).
+    public var divergingEpoch: DivergingEpoch?
 
     public init(
         topicPartition: TopicPartition, errorCode: ErrorCode, highWatermark: Offset = .unknown,
-        lastStableOffset: Offset = .unknown, logStartOffset: Offset = .unknown, records: LogReadResult? = nil
+        lastStableOffset: Offset = .unknown, logStartOffset: Offset = .unknown, records: LogReadResult? = nil,
+        divergingEpoch: DivergingEpoch? = nil
     ) {
         self.topicPartition = topicPartition
         self.errorCode = errorCode
@@ -78,8 +88,20 @@ public struct FetchPartitionResult: Sendable {
         self.lastStableOffset = lastStableOffset
         self.logStartOffset = logStartOffset
         self.records = records
+        self.divergingEpoch = divergingEpoch
     }
 
     /// Size of the returned records in bytes.
     public var sizeInBytes: Int { records?.sizeInBytes ?? 0 }
+}
+
+/// Where the leader's log leaves a fetcher's history (Fetch response `DivergingEpoch`).
+public struct DivergingEpoch: Sendable, Hashable {
+    public var epoch: LeaderEpoch
+    public var endOffset: Offset
+
+    public init(epoch: LeaderEpoch, endOffset: Offset) {
+        self.epoch = epoch
+        self.endOffset = endOffset
+    }
 }

@@ -22,23 +22,40 @@ extension Partition {
 
     struct FetchError: Error { var code: ErrorCode; init(_ code: ErrorCode) { self.code = code } }
 
-    /// Reads for a fetch (Kafka `Partition.fetchRecords` + `readFromLocalLog`). A follower's fetch
-    /// first records its position (which may move the high watermark and complete acks=all produces).
+    /// Reads for a fetch (Kafka `Partition.fetchRecords` + `readRecords`). With a
+    /// `lastFetchedEpoch`, first checks the fetcher's history against this log's epochs: a
+    /// diverging fetcher gets ``FetchPartitionResult/divergingEpoch`` and no records (and its
+    /// position is not recorded). A follower's fetch otherwise records its position (which may
+    /// move the high watermark and complete acks=all produces), then reads up to the log end.
     func read(_ request: FetchPartitionRequest, params: FetchParams, maxBytes: Int, minOneBatch: Bool) -> FetchPartitionResult {
         eventLoop.assertInEventLoop()
-        if params.isFromFollower, state.checkLeaderEpoch(request.currentLeaderEpoch) == nil,
-            let error = updateFollowerFetchState(replica: params.replicaID, fetchOffset: request.fetchOffset)
-        {
-            return FetchPartitionResult(topicPartition: topicPartition, errorCode: error)
-        }
         let target: (log: PartitionLog, upperBound: Offset)
         switch fetchTarget(request, params: params) {
         case .failure(let error): return FetchPartitionResult(topicPartition: topicPartition, errorCode: error.code)
         case .success(let value): target = value
         }
+        if params.isFromFollower, !state.replicas.contains(params.replicaID) || params.replicaID == state.localBrokerID {
+            return FetchPartitionResult(topicPartition: topicPartition, errorCode: .notLeaderOrFollower)
+        }
         var result = FetchPartitionResult(
             topicPartition: topicPartition, errorCode: .none, highWatermark: state.highWatermark,
             lastStableOffset: state.highWatermark, logStartOffset: target.log.logStartOffset)
+        switch divergence(request, log: target.log) {
+        case .failure(let error):
+            return FetchPartitionResult(topicPartition: topicPartition, errorCode: error.code)
+        case .success(let diverging?):
+            result.divergingEpoch = diverging
+            return result
+        case .success(nil):
+            break
+        }
+        if params.isFromFollower,
+            let error = updateFollowerFetchState(replica: params.replicaID, fetchOffset: request.fetchOffset)
+        {
+            return FetchPartitionResult(topicPartition: topicPartition, errorCode: error)
+        }
+        result.highWatermark = state.highWatermark
+        result.lastStableOffset = state.highWatermark
         do {
             result.records = try target.log.read(
                 from: request.fetchOffset, maxBytes: max(maxBytes, 0), upperBound: target.upperBound, minOneBatch: minOneBatch)
@@ -48,12 +65,29 @@ extension Partition {
         return result
     }
 
+    /// Kafka's `readRecords` check of `lastFetchedEpoch`: nil when absent or consistent; the
+    /// diverging epoch when this log's largest epoch ≤ it is smaller, or ends before the fetch
+    /// offset; OFFSET_OUT_OF_RANGE when this log cannot place it (no such epoch) or the fetch
+    /// offset is below the log start.
+    private func divergence(_ request: FetchPartitionRequest, log: PartitionLog) -> Result<DivergingEpoch?, FetchError> {
+        guard request.lastFetchedEpoch != .unknown else { return .success(nil) }
+        let found = log.endOffset(forEpoch: request.lastFetchedEpoch)
+        if found.endOffset == .unknown || found.epoch == .unknown { return .failure(FetchError(.offsetOutOfRange)) }
+        if request.fetchOffset < log.logStartOffset { return .failure(FetchError(.offsetOutOfRange)) }
+        if found.epoch < request.lastFetchedEpoch || found.endOffset < request.fetchOffset {
+            return .success(DivergingEpoch(epoch: found.epoch, endOffset: found.endOffset))
+        }
+        return .success(nil)
+    }
+
     /// DelayedFetch's check (Kafka `DelayedFetch.tryComplete` cases A-G for one partition):
     /// bytes readable from the fetch offset up to the fetch's bound, capped at the partition's
     /// max bytes, or ``FetchAvailability/completeNow``.
     func fetchAvailability(_ request: FetchPartitionRequest, params: FetchParams) -> FetchAvailability {
         eventLoop.assertInEventLoop()
         guard case .success(let target) = fetchTarget(request, params: params) else { return .completeNow }
+        // Case H: the fetcher's history diverges (or cannot be placed) now.
+        if case .success(nil) = divergence(request, log: target.log) {} else { return .completeNow }
         if request.fetchOffset > target.upperBound { return .completeNow }
         if request.fetchOffset == target.upperBound { return .bytes(0) }
         do {

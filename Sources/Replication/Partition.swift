@@ -4,10 +4,6 @@ import LogStorage
 import Logging
 import NIOCore
 
-/// Reports an ISR change the leader made (topic partition, new ISR, partition epoch it was
-/// based on), for the broker to publish to the controller. Called on the partition's loop.
-public typealias IsrChangeHandler = @Sendable (TopicPartition, [BrokerID], Int32) -> Void
-
 /// One partition hosted by this broker: its log, replication state, producer state and the
 /// purgatories of its event loop.
 ///
@@ -24,7 +20,8 @@ public final class Partition: @unchecked Sendable {
     let lagMs: Int64
     let producePurgatory: DelayedOperationPurgatory
     let fetchPurgatory: DelayedOperationPurgatory
-    let isrChangeHandler: IsrChangeHandler?
+    /// Persists ISR changes; nil commits them at once (single broker, tests).
+    let isrUpdateWriter: (any IsrUpdateWriter)?
     let logger: Logger
 
     /// Loop-confined state.
@@ -35,7 +32,7 @@ public final class Partition: @unchecked Sendable {
     init(
         topicPartition: TopicPartition, localBrokerID: BrokerID, eventLoop: any EventLoop, clock: any TimeSource,
         lagMs: Int64, producePurgatory: DelayedOperationPurgatory, fetchPurgatory: DelayedOperationPurgatory,
-        isrChangeHandler: IsrChangeHandler?, logger: Logger
+        isrUpdateWriter: (any IsrUpdateWriter)?, logger: Logger
     ) {
         self.topicPartition = topicPartition
         self.eventLoop = eventLoop
@@ -43,7 +40,7 @@ public final class Partition: @unchecked Sendable {
         self.lagMs = lagMs
         self.producePurgatory = producePurgatory
         self.fetchPurgatory = fetchPurgatory
-        self.isrChangeHandler = isrChangeHandler
+        self.isrUpdateWriter = isrUpdateWriter
         self.logger = logger
         self.state = PartitionState(topicPartition: topicPartition, localBrokerID: localBrokerID)
     }
@@ -82,11 +79,14 @@ public final class Partition: @unchecked Sendable {
         return changed
     }
 
-    /// Applies a LeaderAndIsr state naming another broker leader. Returns whether the leader or
-    /// role changed; waiting produces and fetches then complete.
-    func makeFollower(_ request: LeaderAndIsrState, log: PartitionLog) -> Bool {
+    /// Applies a LeaderAndIsr state naming another broker leader (Kafka `Partition.makeFollower`).
+    /// Returns whether the leader or role changed; waiting produces and fetches then complete.
+    /// The producer state is brought up to the log end (it is kept current by follower appends
+    /// from then on, so idempotence survives a later leadership change).
+    func makeFollower(_ request: LeaderAndIsrState, log: PartitionLog) throws -> Bool {
         eventLoop.assertInEventLoop()
         attach(log, config: request.logConfig)
+        try producerState.catchUp(with: log)
         state.setHighWatermark(log.highWatermark)
         let changed = state.makeFollower(
             leader: request.leader, leaderEpoch: request.leaderEpoch, partitionEpoch: request.partitionEpoch,
@@ -110,7 +110,7 @@ public final class Partition: @unchecked Sendable {
         if let config, newLog.config != config { newLog.updateConfig(config) }
     }
 
-    private func wakeAll() {
+    func wakeAll() {
         producePurgatory.checkAndComplete(topicPartition)
         fetchPurgatory.checkAndComplete(topicPartition)
     }
@@ -159,12 +159,69 @@ public final class Partition: @unchecked Sendable {
                 log?.updateHighWatermark(hw)
                 producePurgatory.checkAndComplete(topicPartition)
                 fetchPurgatory.checkAndComplete(topicPartition)
-            case .isrChanged(let isr):
+            case .isrUpdateProposed(let isr):
+                proposeIsr(isr)
+            case .isrCommitted(let isr):
                 logger.info(
-                    "ISR changed", metadata: ["partition": "\(topicPartition)", "isr": "\(isr.map(\.rawValue))"])
-                isrChangeHandler?(topicPartition, isr, state.partitionEpoch)
+                    "ISR changed",
+                    metadata: [
+                        "partition": "\(topicPartition)", "isr": "\(isr.map(\.rawValue))",
+                        "partitionEpoch": "\(state.partitionEpoch)",
+                    ])
                 producePurgatory.checkAndComplete(topicPartition)
             }
         }
+    }
+
+    /// Writes a proposed ISR through the writer (or commits it at once without one) and commits
+    /// it on this loop when the write succeeded and the change is still the one in flight.
+    private func proposeIsr(_ isr: [BrokerID]) {
+        guard let writer = isrUpdateWriter else {
+            commitIsr(isr, partitionEpoch: state.partitionEpoch)
+            return
+        }
+        let update = IsrUpdate(
+            topicPartition: topicPartition, leader: state.localBrokerID, leaderEpoch: state.leaderEpoch, isr: isr,
+            partitionEpoch: state.partitionEpoch)
+        logger.info(
+            "proposing ISR change",
+            metadata: [
+                "partition": "\(topicPartition)", "isr": "\(isr.map(\.rawValue))",
+                "partitionEpoch": "\(update.partitionEpoch)",
+            ])
+        let loop = eventLoop
+        writer.write(update) { outcome in
+            if loop.inEventLoop {
+                self.isrUpdateCompleted(update, outcome)
+            } else {
+                loop.execute { self.isrUpdateCompleted(update, outcome) }
+            }
+        }
+    }
+
+    /// The writer answered `update` (on this loop).
+    func isrUpdateCompleted(_ update: IsrUpdate, _ outcome: IsrUpdateOutcome) {
+        eventLoop.assertInEventLoop()
+        // A LeaderAndIsr since then replaced the state: the answer is obsolete.
+        guard state.isLeader, state.leaderEpoch == update.leaderEpoch, state.pendingIsr == update.isr else { return }
+        switch outcome {
+        case .committed(let partitionEpoch):
+            commitIsr(update.isr, partitionEpoch: partitionEpoch)
+        case .rejected:
+            logger.info(
+                "ISR change rejected; waiting for LeaderAndIsr",
+                metadata: ["partition": "\(topicPartition)", "isr": "\(update.isr.map(\.rawValue))"])
+        case .failed:
+            state.abandonIsrUpdate(update.isr)
+        }
+    }
+
+    private func commitIsr(_ isr: [BrokerID], partitionEpoch: Int32) {
+        guard let log,
+            let changes = state.commitIsrUpdate(
+                isr, partitionEpoch: partitionEpoch, leaderEndOffset: log.logEndOffset, nowMs: clock.nowMilliseconds,
+                lagMs: lagMs)
+        else { return }
+        apply(changes)
     }
 }

@@ -14,9 +14,12 @@ import BrokerCore
 ///   more than `replica.lag.time.max.ms`.
 /// - A follower joins the ISR when its log end offset is ≥ the high watermark and ≥ the start
 ///   offset of the leader's current epoch.
-/// - ISR changes are applied locally at once and reported (``PartitionStateChange/isrChanged``);
-///   the broker publishes them to the controller. The partition epoch changes only through
-///   LeaderAndIsr.
+/// - ISR changes are proposed (``PartitionStateChange/isrUpdateProposed``), written by the owner
+///   (ZooKeeper, conditional on the partition epoch) and committed with
+///   ``commitIsrUpdate(_:partitionEpoch:leaderEndOffset:nowMs:lagMs:)``. One change is in flight
+///   at a time. Kafka's "maximal ISR" rule: the high watermark counts a pending addition at once,
+///   and a pending removal only after it is committed (``maximalIsr``); the min.insync.replicas
+///   checks use the committed ``isr``. LeaderAndIsr replaces everything (pending change included).
 public struct PartitionState: Sendable, Hashable {
     public enum Role: Sendable, Hashable {
         case leader
@@ -32,7 +35,10 @@ public struct PartitionState: Sendable, Hashable {
     public private(set) var leaderEpoch: LeaderEpoch = .unknown
     public private(set) var partitionEpoch: Int32 = -1
     public private(set) var replicas: [BrokerID] = []
+    /// The committed ISR (what ZooKeeper has, as far as this broker knows).
     public private(set) var isr: [BrokerID] = []
+    /// The ISR change being written, if any (leader only).
+    public private(set) var pendingIsr: [BrokerID]?
     public var minInSyncReplicas: Int = 1
     /// The leader's log end offset when it became leader for ``leaderEpoch``.
     public private(set) var leaderEpochStartOffset: Offset = .unknown
@@ -47,6 +53,14 @@ public struct PartitionState: Sendable, Hashable {
     }
 
     public var isLeader: Bool { role == .leader }
+    public var isFollower: Bool { role == .follower }
+
+    /// Kafka's `maximalIsr`: the committed ISR plus a pending addition (a pending removal still
+    /// counts until committed). The high watermark waits for every member.
+    public var maximalIsr: [BrokerID] {
+        guard let pendingIsr else { return isr }
+        return isr + pendingIsr.filter { !isr.contains($0) }
+    }
     public var isUnderMinIsr: Bool { isr.count < minInSyncReplicas }
 
     /// Whether a LeaderAndIsr with these epochs is current (not older than what we have).
@@ -63,6 +77,7 @@ public struct PartitionState: Sendable, Hashable {
         leaderEndOffset: Offset, nowMs: Int64
     ) -> Bool {
         let isNewLeader = role != .leader || leaderEpoch != self.leaderEpoch
+        self.pendingIsr = nil
         self.partitionEpoch = partitionEpoch
         self.replicas = replicas
         self.isr = isr.contains(localBrokerID) ? isr : [localBrokerID] + isr
@@ -99,6 +114,7 @@ public struct PartitionState: Sendable, Hashable {
         minInSyncReplicas: Int
     ) -> Bool {
         let changed = role != .follower || self.leader != leader || self.leaderEpoch != leaderEpoch
+        pendingIsr = nil
         role = .follower
         self.leader = leader
         self.leaderEpoch = leaderEpoch
@@ -116,14 +132,16 @@ public struct PartitionState: Sendable, Hashable {
         role = .none
         leader = .none
         followers = [:]
+        pendingIsr = nil
     }
 
     /// Sets the high watermark a follower learned, or the one loaded from the log (not checked).
     public mutating func setHighWatermark(_ offset: Offset) { highWatermark = offset }
 
     /// A follower fetched at `fetchOffset` (leader only; Kafka `updateFollowerFetchState`).
-    /// Records its progress, adds it to the ISR if it is now in sync, and recomputes the high
-    /// watermark. Returns nil if `replica` is not an assigned follower (NOT_LEADER_OR_FOLLOWER).
+    /// Records its progress, proposes adding it to the ISR if it is now in sync (and no other
+    /// change is in flight), and recomputes the high watermark. Returns nil if `replica` is not
+    /// an assigned follower (NOT_LEADER_OR_FOLLOWER).
     public mutating func updateFollowerFetchState(
         replica: BrokerID, fetchOffset: Offset, leaderEndOffset: Offset, nowMs: Int64, lagMs: Int64
     ) -> [PartitionStateChange]? {
@@ -131,9 +149,10 @@ public struct PartitionState: Sendable, Hashable {
         progress.recordFetch(fetchOffset: fetchOffset, leaderEndOffset: leaderEndOffset, nowMs: nowMs)
         followers[replica] = progress
         var changes: [PartitionStateChange] = []
-        if !isr.contains(replica), isFollowerInSync(progress) {
-            isr.append(replica)
-            changes.append(.isrChanged(isr))
+        if pendingIsr == nil, !isr.contains(replica), isFollowerInSync(progress) {
+            let proposed = isr + [replica]
+            pendingIsr = proposed
+            changes.append(.isrUpdateProposed(proposed))
         }
         if let hw = maybeIncrementHighWatermark(leaderEndOffset: leaderEndOffset, nowMs: nowMs, lagMs: lagMs) {
             changes.append(.highWatermarkAdvanced(hw))
@@ -141,23 +160,53 @@ public struct PartitionState: Sendable, Hashable {
         return changes
     }
 
-    /// Removes followers that fell behind for more than `lagMs` from the ISR (Kafka
-    /// `maybeShrinkIsr`), then recomputes the high watermark (a removed laggard may have held it back).
+    /// Proposes removing followers that fell behind for more than `lagMs` from the ISR (Kafka
+    /// `maybeShrinkIsr`; not while another change is in flight), then recomputes the high
+    /// watermark. The removal frees the high watermark only once committed.
     public mutating func maybeShrinkIsr(leaderEndOffset: Offset, nowMs: Int64, lagMs: Int64) -> [PartitionStateChange] {
         guard role == .leader else { return [] }
+        guard pendingIsr == nil else {
+            return maybeIncrementHighWatermark(leaderEndOffset: leaderEndOffset, nowMs: nowMs, lagMs: lagMs)
+                .map { [.highWatermarkAdvanced($0)] } ?? []
+        }
         let outOfSync = isr.filter { replica in
             guard replica != localBrokerID, let progress = followers[replica] else { return false }
             return !progress.isCaughtUp(leaderEndOffset: leaderEndOffset, nowMs: nowMs, lagMs: lagMs)
         }
         var changes: [PartitionStateChange] = []
         if !outOfSync.isEmpty {
-            isr.removeAll { outOfSync.contains($0) }
-            changes.append(.isrChanged(isr))
+            let proposed = isr.filter { !outOfSync.contains($0) }
+            pendingIsr = proposed
+            changes.append(.isrUpdateProposed(proposed))
         }
         if let hw = maybeIncrementHighWatermark(leaderEndOffset: leaderEndOffset, nowMs: nowMs, lagMs: lagMs) {
             changes.append(.highWatermarkAdvanced(hw))
         }
         return changes
+    }
+
+    /// The proposed ISR `isr` was written with the new partition epoch (Kafka
+    /// `handleAlterPartitionUpdate` success): it becomes the committed ISR and the high watermark
+    /// is recomputed. Nil (nothing changes) if `isr` is not the change in flight any more (a
+    /// LeaderAndIsr replaced it).
+    public mutating func commitIsrUpdate(
+        _ isr: [BrokerID], partitionEpoch: Int32, leaderEndOffset: Offset, nowMs: Int64, lagMs: Int64
+    ) -> [PartitionStateChange]? {
+        guard role == .leader, pendingIsr == isr else { return nil }
+        self.isr = isr
+        self.partitionEpoch = partitionEpoch
+        pendingIsr = nil
+        var changes: [PartitionStateChange] = [.isrCommitted(isr)]
+        if let hw = maybeIncrementHighWatermark(leaderEndOffset: leaderEndOffset, nowMs: nowMs, lagMs: lagMs) {
+            changes.append(.highWatermarkAdvanced(hw))
+        }
+        return changes
+    }
+
+    /// Drops the change in flight without applying it, so a later check may propose again (the
+    /// write failed for a transient reason). No-op if `isr` is not the change in flight.
+    public mutating func abandonIsrUpdate(_ isr: [BrokerID]) {
+        if pendingIsr == isr { pendingIsr = nil }
     }
 
     /// Recomputes the high watermark after the leader's log end moved (an append) or the ISR
@@ -165,9 +214,10 @@ public struct PartitionState: Sendable, Hashable {
     public mutating func maybeIncrementHighWatermark(leaderEndOffset: Offset, nowMs: Int64, lagMs: Int64) -> Offset? {
         guard role == .leader, !isUnderMinIsr else { return nil }
         var candidate = leaderEndOffset
+        let maximal = maximalIsr
         for (replica, progress) in followers where progress.logEndOffset < candidate {
-            // Kafka waits for ISR members and for caught-up replicas about to join it.
-            let counts = isr.contains(replica)
+            // Kafka waits for (maximal) ISR members and for caught-up replicas about to join it.
+            let counts = maximal.contains(replica)
                 || (progress.isCaughtUp(leaderEndOffset: leaderEndOffset, nowMs: nowMs, lagMs: lagMs)
                     && isFollowerInSync(progress))
             if counts { candidate = max(progress.logEndOffset, .zero) }
@@ -207,6 +257,8 @@ public struct PartitionState: Sendable, Hashable {
 public enum PartitionStateChange: Sendable, Hashable {
     /// The high watermark moved forward to this offset (store it; wake acks=all produces and fetches).
     case highWatermarkAdvanced(Offset)
-    /// The ISR is now this list (report it to the controller; wake waiting produces).
-    case isrChanged([BrokerID])
+    /// A new ISR to write (ZooKeeper), then commit with ``PartitionState/commitIsrUpdate(_:partitionEpoch:leaderEndOffset:nowMs:lagMs:)``.
+    case isrUpdateProposed([BrokerID])
+    /// The ISR is now this committed list (wake waiting produces).
+    case isrCommitted([BrokerID])
 }

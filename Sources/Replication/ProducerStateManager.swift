@@ -114,21 +114,31 @@ public struct ProducerStateManager: Sendable {
         guard start < end else { return }
         var replayed: [ProducerID: ProducerStateEntry] = producers
         try log.forEachBatch(from: start) { header in
-            if header.hasProducerID, header.lastOffset >= start {
-                var entry = replayed[header.producerID] ?? ProducerStateEntry()
-                if header.producerEpoch >= entry.producerEpoch {
-                    entry.add(
-                        epoch: header.producerEpoch,
-                        ProducerBatchMetadata(
-                            firstSequence: header.baseSequence, lastSequence: Self.lastSequence(header),
-                            firstOffset: header.baseOffset, lastOffset: header.lastOffset, timestamp: header.maxTimestamp))
-                    replayed[header.producerID] = entry
-                }
-            }
+            if header.lastOffset >= start { Self.replay(header, into: &replayed) }
             return header.nextOffset < end
         }
         producers = replayed
         mapEndOffset = end
+    }
+
+    /// Records batches a follower copied from its leader (Kafka's replication-origin append):
+    /// no validation, the leader already did it; an older epoch than known is ignored.
+    /// `nextOffset` is the log end offset after the append.
+    public mutating func applyReplicated(_ headers: [RecordBatchHeader], nextOffset: Offset) {
+        for header in headers where header.lastOffset >= mapEndOffset { Self.replay(header, into: &producers) }
+        mapEndOffset = max(mapEndOffset, nextOffset)
+    }
+
+    private static func replay(_ header: RecordBatchHeader, into producers: inout [ProducerID: ProducerStateEntry]) {
+        guard header.hasProducerID else { return }
+        var entry = producers[header.producerID] ?? ProducerStateEntry()
+        guard header.producerEpoch >= entry.producerEpoch else { return }
+        entry.add(
+            epoch: header.producerEpoch,
+            ProducerBatchMetadata(
+                firstSequence: header.baseSequence, lastSequence: lastSequence(header), firstOffset: header.baseOffset,
+                lastOffset: header.lastOffset, timestamp: header.maxTimestamp))
+        producers[header.producerID] = entry
     }
 
     /// Forgets everything (the log was truncated or replaced): the next ``catchUp(with:)``

@@ -12,7 +12,10 @@ extension ReplicaManager {
     /// UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH /
     /// UNKNOWN_LEADER_EPOCH (KIP-320), OFFSET_OUT_OF_RANGE, KAFKA_STORAGE_ERROR.
     ///
-    /// Answers at once when `maxWaitMs` ≤ 0, any partition has an error, or at least `minBytes`
+    /// Fetch v12 `lastFetchedEpoch` is checked per partition (Kafka's truncate-on-fetch): a
+    /// diverging fetcher gets `divergingEpoch` and no records.
+    ///
+    /// Answers at once when `maxWaitMs` ≤ 0, any partition has an error or a diverging epoch, or at least `minBytes`
     /// were read; otherwise parks a DelayedFetch that completes as soon as appends (or
     /// high-watermark moves) make `minBytes` readable, when a partition changes leadership or
     /// fails, or after `maxWaitMs` with whatever is there.
@@ -25,7 +28,7 @@ extension ReplicaManager {
             ?? params.partitions.first.map { eventLoop(for: $0.topicPartition) } ?? eventLoops[0]
         return readAll(params, resolved, resultLoop: homeLoop).flatMap { results in
             let bytes = results.reduce(0) { $0 + $1.sizeInBytes }
-            let hasError = results.contains { $0.errorCode != .none }
+            let hasError = results.contains { $0.errorCode != .none || $0.divergingEpoch != nil }
             let partitions = resolved.compactMap { $0 }
             if params.maxWaitMs <= 0 || params.partitions.isEmpty || bytes >= params.minBytes || hasError
                 || partitions.count != params.partitions.count

@@ -30,7 +30,9 @@ extension ReplicaManager {
         apply(states) { _ in true }
     }
 
-    /// LeaderAndIsr for partitions another broker leads (followers do not fetch yet).
+    /// LeaderAndIsr for partitions another broker leads: the partitions whose leader or leader
+    /// epoch changed start fetching through the ``FollowerFetchControl`` (from their log end
+    /// offset; a log without epochs is first truncated to its high watermark).
     public func makeFollowers(_ states: [LeaderAndIsrState]) -> EventLoopFuture<[TopicPartition: LeaderAndIsrOutcome]> {
         apply(states) { _ in false }
     }
@@ -59,8 +61,23 @@ extension ReplicaManager {
             let log = try logManager.getOrCreateLog(request.topicPartition, config: request.logConfig)
             // A log loaded at start-up (or created earlier) takes the topic's current config.
             if let config = request.logConfig { log.updateConfig(config) }
-            let changed =
-                asLeader ? try partition.makeLeader(request, log: log) : partition.makeFollower(request, log: log)
+            if asLeader {
+                let changed = try partition.makeLeader(request, log: log)
+                // Kafka's makeLeaders: stop fetching partitions led here (any in-flight fetch
+                // result is dropped by the epoch check on this loop).
+                followerFetchControl?.removePartitions([request.topicPartition])
+                return LeaderAndIsrOutcome(errorCode: .none, roleChanged: changed)
+            }
+            let changed = try partition.makeFollower(request, log: log)
+            if let control = followerFetchControl {
+                if request.leader.rawValue < 0 {
+                    // No leader (offline partition): nothing to fetch from until a LeaderAndIsr names one.
+                    control.removePartitions([request.topicPartition])
+                } else if changed, let position = try partition.startFollowing() {
+                    // Kafka's makeFollowers: a new leader or epoch restarts fetching from the log end.
+                    control.addPartitions([position])
+                }
+            }
             return LeaderAndIsrOutcome(errorCode: .none, roleChanged: changed)
         } catch let error as LogError {
             logger.error("LeaderAndIsr failed", metadata: ["partition": "\(request.topicPartition)", "error": "\(error)"])
@@ -82,6 +99,7 @@ extension ReplicaManager {
             let loop = removed?.eventLoop ?? eventLoop(for: topicPartition)
             return loop.submit {
                 removed?.stop()
+                self.followerFetchControl?.removePartitions([topicPartition])
                 guard delete else { return (topicPartition, ErrorCode.none) }
                 do {
                     try self.logManager.deleteLog(topicPartition)

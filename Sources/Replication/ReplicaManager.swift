@@ -8,7 +8,11 @@ import Synchronization
 /// produce (``appendRecords(_:acks:timeoutMs:)``), fetch (``fetchMessages(_:)``), ListOffsets
 /// (``offsetForTimestamp(_:timestamp:isolation:currentLeaderEpoch:)``), LeaderAndIsr
 /// (``becomeLeaderOrFollower(_:)``, ``makeLeaders(_:)``, ``makeFollowers(_:)``), StopReplica
-/// (``stopReplicas(_:delete:)``).
+/// (``stopReplicas(_:delete:)``), and the follower side the replica fetchers drive
+/// (``appendFetchedRecords(_:)``, ``truncateOnDivergence(_:leaderEpoch:divergingEpoch:endOffset:)``,
+/// ``resetAfterOutOfRange(_:leaderEpoch:leaderLogStartOffset:leaderLogEndOffset:)``; role changes
+/// start and stop fetching through the ``FollowerFetchControl``). Leaders' ISR changes are
+/// persisted through the ``IsrUpdateWriter`` before they count.
 ///
 /// ## Threading
 /// Each partition is owned by one event loop, chosen by a stable hash of its topic partition
@@ -29,20 +33,22 @@ public final class ReplicaManager: Sendable {
     public let eventLoops: [any EventLoop]
     let clock: any TimeSource
     let logger: Logger
-    let isrChangeHandler: IsrChangeHandler?
+    let isrUpdateWriter: (any IsrUpdateWriter)?
     /// One produce and one fetch purgatory per loop (same index as `eventLoops`).
     let producePurgatories: [DelayedOperationPurgatory]
     let fetchPurgatories: [DelayedOperationPurgatory]
     private let partitions = Mutex<[TopicPartition: Partition]>([:])
     private let periodicTasks = Mutex<[RepeatedTask]>([])
+    private let fetchControl = Mutex<(any FollowerFetchControl)?>(nil)
 
     /// - Parameters:
     ///   - eventLoops: the loops partitions are spread over (e.g. every loop of the server's
     ///     group); must not be empty.
-    ///   - isrChangeHandler: told about every ISR change the leader makes.
+    ///   - isrUpdateWriter: persists the ISR changes leaders make (ZooKeeper); nil applies them
+    ///     at once (a broker without a cluster, tests).
     public init(
         config: ReplicaManagerConfig, logManager: LogManager, eventLoops: [any EventLoop],
-        clock: any TimeSource = SystemTimeSource(), isrChangeHandler: IsrChangeHandler? = nil,
+        clock: any TimeSource = SystemTimeSource(), isrUpdateWriter: (any IsrUpdateWriter)? = nil,
         logger: Logger = Logger(label: "martlet.replication")
     ) {
         precondition(!eventLoops.isEmpty, "ReplicaManager needs at least one event loop")
@@ -51,7 +57,7 @@ public final class ReplicaManager: Sendable {
         self.eventLoops = eventLoops
         self.clock = clock
         self.logger = logger
-        self.isrChangeHandler = isrChangeHandler
+        self.isrUpdateWriter = isrUpdateWriter
         self.producePurgatories = eventLoops.map { DelayedOperationPurgatory(name: "produce", eventLoop: $0) }
         self.fetchPurgatories = eventLoops.map { DelayedOperationPurgatory(name: "fetch", eventLoop: $0) }
     }
@@ -59,12 +65,12 @@ public final class ReplicaManager: Sendable {
     /// Uses every loop of `group`.
     public convenience init(
         config: ReplicaManagerConfig, logManager: LogManager, group: any EventLoopGroup,
-        clock: any TimeSource = SystemTimeSource(), isrChangeHandler: IsrChangeHandler? = nil,
+        clock: any TimeSource = SystemTimeSource(), isrUpdateWriter: (any IsrUpdateWriter)? = nil,
         logger: Logger = Logger(label: "martlet.replication")
     ) {
         self.init(
             config: config, logManager: logManager, eventLoops: Array(group.makeIterator()), clock: clock,
-            isrChangeHandler: isrChangeHandler, logger: logger)
+            isrUpdateWriter: isrUpdateWriter, logger: logger)
     }
 
     // MARK: Partitions
@@ -99,7 +105,7 @@ public final class ReplicaManager: Sendable {
             let created = Partition(
                 topicPartition: topicPartition, localBrokerID: config.localBrokerID, eventLoop: eventLoops[index],
                 clock: clock, lagMs: config.replicaLagTimeMaxMs, producePurgatory: producePurgatories[index],
-                fetchPurgatory: fetchPurgatories[index], isrChangeHandler: isrChangeHandler, logger: logger)
+                fetchPurgatory: fetchPurgatories[index], isrUpdateWriter: isrUpdateWriter, logger: logger)
             map[topicPartition] = created
             return created
         }
@@ -115,6 +121,14 @@ public final class ReplicaManager: Sendable {
             return Array(map.values)
         }
     }
+
+    /// Connects the replica fetchers (set once by the composition root, before the first
+    /// LeaderAndIsr). Without them followers do not fetch.
+    public func setFollowerFetchControl(_ control: any FollowerFetchControl) {
+        fetchControl.withLock { $0 = control }
+    }
+
+    var followerFetchControl: (any FollowerFetchControl)? { fetchControl.withLock { $0 } }
 
     func storePeriodicTasks(_ tasks: [RepeatedTask]) { periodicTasks.withLock { $0.append(contentsOf: tasks) } }
 

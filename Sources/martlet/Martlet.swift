@@ -9,7 +9,7 @@ struct Martlet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "martlet",
         abstract: "A Kafka-compatible message broker.",
-        subcommands: [BrokerCommand.self])
+        subcommands: [BrokerCommand.self, TopicsCommand.self, GroupsCommand.self])
 }
 
 struct BrokerCommand: AsyncParsableCommand {

@@ -10,7 +10,7 @@ import Testing
 @Suite struct ProduceHandlerTests {
     let orders = TopicPartition("orders", 0)
 
-    @Test(arguments: Array(Int16(3)...9))
+    @Test(arguments: Array(Int16(3)...11))
     func assignsOffsetsAndAnswersFieldsOfEachVersion(version: Int16) throws {
         let broker = try DataPathFixture()
         try broker.lead(orders)
@@ -72,6 +72,34 @@ import Testing
         let broker = try DataPathFixture()
         broker.addToClusterMetadata(orders)
         #expect(try broker.produce(orders, TestBatches.make()).errorCode == ErrorCode.notLeaderOrFollower.rawValue)
+    }
+
+    @Test(arguments: [Int16(9), 10, 11])
+    func notLeaderAnswerCarriesTheCurrentLeaderFromVersion10(version: Int16) throws {
+        let broker = try DataPathFixture()
+        broker.addToClusterMetadata(orders, leader: 2)
+        broker.metadata.update { image in
+            image.brokers[BrokerID(2)] = BrokerNode(
+                id: BrokerID(2), endpoints: ["PLAINTEXT": HostPort(host: "broker2.example", port: 19092)], rack: "r2")
+        }
+        let response = try broker.call(produceRequest(orders, TestBatches.make()), version: version)
+        let answer = try #require(response.responses.first?.partitionResponses.first)
+        #expect(answer.errorCode == ErrorCode.notLeaderOrFollower.rawValue)
+        if version >= 10 {
+            #expect(answer.currentLeader == .init(leaderId: 2, leaderEpoch: 0))
+            #expect(response.nodeEndpoints == [.init(nodeId: 2, host: "broker2.example", port: 19092, rack: "r2")])
+        } else {
+            #expect(answer.currentLeader == .init())
+            #expect(response.nodeEndpoints.isEmpty)
+        }
+    }
+
+    @Test func notLeaderWithoutAKnownLeaderEndpointHasNoHint() throws {
+        let broker = try DataPathFixture()
+        broker.addToClusterMetadata(orders, leader: 3)  // broker 3 is not in the metadata
+        let response = try broker.call(produceRequest(orders, TestBatches.make()), version: 11)
+        #expect(response.responses.first?.partitionResponses.first?.currentLeader == .init())
+        #expect(response.nodeEndpoints.isEmpty)
     }
 
     @Test func followerAnswersNotLeaderOrFollower() throws {
@@ -248,14 +276,14 @@ import Testing
         #expect(throws: AcksZeroProduceFailed.self) { try result.get() }
     }
 
-    @Test func versionsOutsideThreeToNineCloseTheConnection() throws {
+    @Test func versionsOutsideThreeToElevenCloseTheConnection() throws {
         let broker = try DataPathFixture()
         try broker.lead(orders)
-        for version: Int16 in [2, 10] {
+        for version: Int16 in [2, 12] {
             guard case .close = broker.dispatch(produceRequest(orders, TestBatches.make()), version: version) else {
                 throw TestFailure("version \(version) was served")
             }
         }
-        #expect(ProduceHandler.supportedVersions == 3...9)
+        #expect(ProduceHandler.supportedVersions == 3...11)
     }
 }

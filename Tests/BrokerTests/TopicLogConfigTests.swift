@@ -36,6 +36,20 @@ import Testing
         #expect(bad.minInSyncReplicas == 2)
     }
 
+    @Test func compactedTopicsKeepEveryRecord() throws {
+        let base = try defaults(["log.retention.hours": "1", "log.retention.bytes": "1000"])
+        let compacted = TopicLogConfig.settings(
+            overrides: ["cleanup.policy": "compact", "segment.bytes": "104857600", "compression.type": "producer"],
+            defaults: base)
+        #expect(compacted.logConfig?.retentionMs == -1)
+        #expect(compacted.logConfig?.retentionBytes == -1)
+        #expect(compacted.logConfig?.segmentBytes == 104_857_600)
+        // With delete as well, retention applies as configured.
+        let both = TopicLogConfig.settings(overrides: ["cleanup.policy": "compact,delete", "retention.ms": "5"], defaults: base)
+        #expect(both.logConfig?.retentionMs == 5)
+        #expect(both.logConfig?.retentionBytes == 1000)
+    }
+
     @Test func brokerLogKeysAreValidated() {
         #expect(throws: ConfigError.self) { try defaults(["log.segment.bytes": "10"]) }
         #expect(throws: ConfigError.self) { try defaults(["log.message.timestamp.type": "Sometime"]) }

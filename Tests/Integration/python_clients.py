@@ -1,6 +1,6 @@
 """Helpers for tests driving the Python Kafka clients (confluent-kafka, kafka-python) against
-Martlet: topic creation through the admin API and draining assigned partitions. No consumer
-groups are used (they are not implemented yet): consumers are assigned partitions explicitly."""
+Martlet: topic creation through the admin API, draining assigned partitions, and consumer-group
+helpers (committed offsets, the group's coordinator)."""
 import time
 
 from conftest import wait_until
@@ -85,3 +85,58 @@ def kafka_python_drain(bootstrap, topic, partitions, expected, timeout=120.0):
         return got
     finally:
         consumer.close()
+
+
+# --- Consumer-group helpers (test_consumer_groups.py, test_admin_cli.py) ---
+
+def produce_numbered(bootstrap, topic, n, partitions):
+    """Produces values "v-0".."v-{n-1}" with confluent-kafka (acks=all), record i to partition
+    i % partitions. Returns {(partition, offset): value}."""
+    from confluent_kafka import Producer
+
+    acked, errors = {}, []
+
+    def on_delivery(err, msg):
+        if err is not None:
+            errors.append(err)
+        else:
+            acked[(msg.partition(), msg.offset())] = msg.value().decode()
+
+    producer = Producer({"bootstrap.servers": bootstrap, "acks": "all", "linger.ms": 5})
+    for i in range(n):
+        producer.produce(topic, value=f"v-{i}", partition=i % partitions, on_delivery=on_delivery)
+        producer.poll(0)
+    assert producer.flush(60) == 0
+    assert errors == [] and len(acked) == n
+    return acked
+
+
+def group_committed_offsets(bootstrap, group):
+    """{(topic, partition): offset} committed by `group`, read with kafka-python's
+    KafkaAdminClient.list_group_offsets (OffsetFetch at the coordinator)."""
+    from kafka.admin import KafkaAdminClient
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=30000)
+    try:
+        offsets = admin.list_group_offsets({group: None}).get(group, {})
+        return {(tp.topic, tp.partition): om.offset for tp, om in offsets.items() if om.offset >= 0}
+    finally:
+        admin.close()
+
+
+def group_coordinator(bootstrap, group):
+    """The coordinator's broker id for `group` (FindCoordinator via kafka_wire on the first
+    bootstrap broker; retried while the coordinator is not available yet)."""
+    import kafka_wire as w
+
+    port = int(bootstrap.split(",")[0].rsplit(":", 1)[1])
+
+    def find():
+        s = w.connect(port)
+        try:
+            error, node, _host, _port = w.find_coordinator_v2(s, group)
+            return (node,) if error == 0 else None  # a tuple: broker id 0 is falsy
+        finally:
+            s.close()
+
+    return wait_until(find, timeout=60, message=f"a coordinator for group {group}")[0]

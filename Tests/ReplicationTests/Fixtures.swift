@@ -40,7 +40,7 @@ final class ReplicaFixture {
         self.manager = ReplicaManager(
             config: ReplicaManagerConfig(localBrokerID: Self.local, replicaLagTimeMaxMs: lagMs, highWatermarkCheckpointIntervalMs: 5_000),
             logManager: logManager, eventLoops: loops, clock: clock,
-            isrChangeHandler: { partition, isr, _ in changes.record(partition, isr) })
+            isrUpdateWriter: RecordingIsrWriter(log: changes))
     }
 
     /// Runs every task queued on the loops until none is left.
@@ -180,3 +180,20 @@ enum Batches {
 
 let topicA = TopicPartition("orders", 0)
 let topicB = TopicPartition("orders", 1)
+
+/// An ISR writer that answers at once: records the update and commits it (partition epoch + 1),
+/// or answers `answer` when set.
+final class RecordingIsrWriter: IsrUpdateWriter, @unchecked Sendable {
+    let log: IsrChangeLog
+    var answer: IsrUpdateOutcome?
+    private(set) var updates: [IsrUpdate] = []
+
+    init(log: IsrChangeLog) { self.log = log }
+
+    func write(_ update: IsrUpdate, completion: @escaping @Sendable (IsrUpdateOutcome) -> Void) {
+        updates.append(update)
+        let outcome = answer ?? .committed(partitionEpoch: update.partitionEpoch + 1)
+        if case .committed = outcome { log.record(update.topicPartition, update.isr) }
+        completion(outcome)
+    }
+}

@@ -53,8 +53,54 @@ import Testing
         #expect(r5 == [])
         #expect(state.isr == [me, follower])
         let changes = state.maybeShrinkIsr(leaderEndOffset: Offset(10), nowMs: lag + 1, lagMs: lag)
-        #expect(changes == [.isrChanged([me]), .highWatermarkAdvanced(Offset(10))])
+        // Proposed only: the removed follower still holds the high watermark until committed.
+        #expect(changes == [.isrUpdateProposed([me])])
+        #expect(state.isr == [me, follower])
+        #expect(state.maximalIsr == [me, follower])
+        let committed = state.commitIsrUpdate([me], partitionEpoch: 2, leaderEndOffset: Offset(10), nowMs: lag + 2, lagMs: lag)
+        #expect(committed == [.isrCommitted([me]), .highWatermarkAdvanced(Offset(10))])
         #expect(state.isr == [me])
+        #expect(state.partitionEpoch == 2)
+    }
+
+    @Test func pendingAdditionCountsForHighWatermarkAtOnce() throws {
+        var state = leader(isr: [1], leo: 10)
+        _ = state.maybeIncrementHighWatermark(leaderEndOffset: Offset(10), nowMs: 0, lagMs: lag)
+        let joinedOptional = state.updateFollowerFetchState(
+            replica: follower, fetchOffset: Offset(10), leaderEndOffset: Offset(12), nowMs: 1, lagMs: lag)
+        let joined = try #require(joinedOptional)
+        #expect(joined == [.isrUpdateProposed([me, follower])])
+        #expect(state.isr == [me])
+        #expect(state.maximalIsr == [me, follower])
+        // The pending member holds the high watermark at its log end (10), not the leader's (12).
+        let unchanged = state.maybeIncrementHighWatermark(leaderEndOffset: Offset(12), nowMs: 2, lagMs: lag)
+        #expect(unchanged == nil)
+        #expect(state.highWatermark == Offset(10))
+    }
+
+    @Test func oneIsrChangeInFlightAndObsoleteCommitsIgnored() throws {
+        var state = leader(isr: [1, 2], leo: 10, now: 0)
+        let proposed = state.maybeShrinkIsr(leaderEndOffset: Offset(10), nowMs: lag + 1, lagMs: lag)
+        #expect(proposed == [.isrUpdateProposed([me])])
+        // Nothing more is proposed while the change is in flight.
+        let none = state.maybeShrinkIsr(leaderEndOffset: Offset(10), nowMs: lag + 2, lagMs: lag)
+        #expect(none.isEmpty)
+        // A commit for another ISR is not ours.
+        let foreign = state.commitIsrUpdate([me, follower], partitionEpoch: 5, leaderEndOffset: Offset(10), nowMs: 0, lagMs: lag)
+        #expect(foreign == nil)
+        // A failed write lets a later check propose again.
+        state.abandonIsrUpdate([me])
+        #expect(state.pendingIsr == nil)
+        let again = state.maybeShrinkIsr(leaderEndOffset: Offset(10), nowMs: lag + 3, lagMs: lag)
+        #expect(again == [.isrUpdateProposed([me])])
+        // LeaderAndIsr replaces the pending change.
+        _ = state.makeLeader(
+            leaderEpoch: LeaderEpoch(4), partitionEpoch: 7, replicas: [me, follower], isr: [me, follower],
+            minInSyncReplicas: 1, leaderEndOffset: Offset(10), nowMs: lag + 4)
+        #expect(state.pendingIsr == nil)
+        let obsolete = state.commitIsrUpdate([me], partitionEpoch: 8, leaderEndOffset: Offset(10), nowMs: 0, lagMs: lag)
+        #expect(obsolete == nil)
+        #expect(state.isr == [me, follower])
     }
 
     @Test func caughtUpFollowerStaysInIsr() {
@@ -72,10 +118,11 @@ import Testing
         // Below the high watermark: not in sync yet.
         let earlyOptional = state.updateFollowerFetchState(replica: follower, fetchOffset: Offset(5), leaderEndOffset: Offset(12), nowMs: 1, lagMs: lag)
         let early = try #require(earlyOptional)
-        #expect(!early.contains(.isrChanged([me, follower])))
+        #expect(!early.contains(.isrUpdateProposed([me, follower])))
         let joinedOptional = state.updateFollowerFetchState(replica: follower, fetchOffset: Offset(12), leaderEndOffset: Offset(12), nowMs: 2, lagMs: lag)
         let joined = try #require(joinedOptional)
-        #expect(joined.contains(.isrChanged([me, follower])))
+        #expect(joined.contains(.isrUpdateProposed([me, follower])))
+        _ = state.commitIsrUpdate([me, follower], partitionEpoch: 2, leaderEndOffset: Offset(12), nowMs: 3, lagMs: lag)
         #expect(state.isr == [me, follower])
     }
 
@@ -123,6 +170,7 @@ import Testing
         _ = state.updateFollowerFetchState(replica: follower, fetchOffset: Offset(5), leaderEndOffset: Offset(10), nowMs: 1, lagMs: lag)
         #expect(state.produceCompletion(requiredOffset: Offset(5)) == ErrorCode.none)
         _ = state.maybeShrinkIsr(leaderEndOffset: Offset(10), nowMs: 100_000, lagMs: lag)
+        _ = state.commitIsrUpdate([me], partitionEpoch: 2, leaderEndOffset: Offset(10), nowMs: 100_000, lagMs: lag)
         #expect(state.produceCompletion(requiredOffset: Offset(10)) == .notEnoughReplicasAfterAppend)
         state.stop()
         #expect(state.produceCompletion(requiredOffset: Offset(10)) == .notLeaderOrFollower)

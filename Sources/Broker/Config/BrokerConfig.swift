@@ -76,7 +76,7 @@ public struct BrokerConfig: Sendable {
         numNetworkThreads = Int(try reader.int32("num.network.threads", default: 3, range: 1...256))
         autoCreateTopicsEnable = try reader.bool("auto.create.topics.enable", default: true)
         brokerRack = reader.optionalString("broker.rack")
-        reader.markKnown(Self.acceptedLaterKeys)
+        reader.markKnown(Self.acceptedLaterKeys.union(ReplicaFetcherSettings.keys))
         unknownKeys = reader.unusedKeys
         rawProperties = reader.all
     }
@@ -89,6 +89,8 @@ public struct BrokerConfig: Sendable {
         "log.flush.offset.checkpoint.interval.ms", "message.max.bytes", "log.message.timestamp.type",
         "min.insync.replicas", "unclean.leader.election.enable", "replica.lag.time.max.ms", "num.io.threads",
         "offsets.topic.num.partitions", "offsets.topic.replication.factor", "offsets.retention.minutes",
+        "offsets.topic.segment.bytes", "offsets.retention.check.interval.ms", "offsets.commit.timeout.ms",
+        "offset.metadata.max.bytes", "group.max.size",
         "group.initial.rebalance.delay.ms", "group.min.session.timeout.ms", "group.max.session.timeout.ms",
         "transaction.state.log.replication.factor", "transaction.state.log.min.isr", "controlled.shutdown.enable",
         "auto.leader.rebalance.enable", "delete.topic.enable", "socket.send.buffer.bytes",

@@ -4,6 +4,11 @@ import LogStorage
 /// A topic's effective settings: its overrides from `/config/topics/T` over the broker defaults
 /// (Kafka's `LogConfig.fromProps(brokerDefaults, topicOverrides)`). Invalid override values (which
 /// the admin APIs refuse to write) are ignored, keeping the default.
+///
+/// `cleanup.policy` without `delete` (i.e. `compact`, which only `__consumer_offsets` gets: the
+/// admin APIs still refuse it for user topics) turns off time and size retention, as in Kafka,
+/// where such a topic's segments are only ever compacted. Martlet does not compact yet, so such a
+/// log keeps every record (never losing committed offsets) and grows.
 enum TopicLogConfig {
     static func settings(overrides: [String: String], defaults: BrokerLogSettings) -> TopicSettings {
         var log = defaults.logConfig
@@ -21,6 +26,13 @@ enum TopicLogConfig {
         case "CreateTime": log.messageTimestampType = .createTime
         case "LogAppendTime": log.messageTimestampType = .logAppendTime
         default: break
+        }
+        if let policy = overrides["cleanup.policy"] {
+            let policies = policy.split(separator: ",").map { $0.trimmingWhitespace().lowercased() }
+            if policies.contains("compact") && !policies.contains("delete") {
+                log.retentionMs = -1
+                log.retentionBytes = -1
+            }
         }
         let minIsr = long("min.insync.replicas").map { Int($0) }.flatMap { $0 >= 1 ? $0 : nil }
         return TopicSettings(minInSyncReplicas: minIsr ?? defaults.minInSyncReplicas, logConfig: log)

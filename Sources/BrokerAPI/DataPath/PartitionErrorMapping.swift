@@ -28,4 +28,17 @@ struct PartitionErrorMapping: Sendable {
         guard code == .unknownTopicOrPartition, clusterHas(partition) else { return code }
         return .notLeaderOrFollower
     }
+
+    /// The partition's current leader and epoch as the cluster metadata has them, with the
+    /// leader's endpoint on `listener` (KIP-951 hints for clients told NOT_LEADER_OR_FOLLOWER);
+    /// nil when the leader or its endpoint on that listener is unknown.
+    func currentLeader(of partition: TopicPartition, listener: String)
+        -> (leader: BrokerID, epoch: LeaderEpoch, node: BrokerNode, endpoint: HostPort)?
+    {
+        guard let image,
+            let state = image.topics[partition.topic]?.partitions.first(where: { $0.index == partition.partition }),
+            state.leader.rawValue >= 0, let node = image.brokers[state.leader], let endpoint = node.endpoints[listener]
+        else { return nil }
+        return (state.leader, state.leaderEpoch, node, endpoint)
+    }
 }

@@ -1,5 +1,6 @@
 import BrokerCore
 import KafkaProtocol
+import KafkaRecords
 import LogStorage
 import NIOCore
 import Replication
@@ -26,8 +27,16 @@ import Replication
 /// every full fetch (session epoch 0 or -1) is answered with session id 0, so clients keep sending
 /// full fetches; an incremental fetch (any other epoch) gets FETCH_SESSION_ID_NOT_FOUND at the top
 /// level with no partitions, after which clients start over with a full fetch. Forgotten topics
-/// only matter to sessions and are ignored. `lastFetchedEpoch` (v12) is not checked yet (no
-/// `divergingEpoch` is returned).
+/// only matter to sessions and are ignored.
+///
+/// A partition whose records include a zstd batch answers UNSUPPORTED_COMPRESSION_TYPE to
+/// Fetch v4-9 (Kafka's rule for zstd topics; Martlet has no `compression.type` topic config, so
+/// it looks at the batches).
+///
+/// Followers (`replicaId` ≥ 0) read up to the log end offset and report their position; with
+/// v12's `lastFetchedEpoch` the leader checks the fetcher's history against its epochs and
+/// answers `divergingEpoch` (no records) when they differ, OFFSET_OUT_OF_RANGE when it cannot
+/// place that epoch (Kafka's truncate-on-fetch, `Partition.fetchRecords`).
 public struct FetchHandler: KafkaAPIHandler {
     public typealias Request = FetchRequest
     public static let supportedVersions: ClosedRange<Int16> = 4...12
@@ -62,13 +71,14 @@ public struct FetchHandler: KafkaAPIHandler {
         }
         let isolation: IsolationLevel = request.isolationLevel == 1 ? .readCommitted : .readUncommitted
         let maxBytes = min(Int(request.maxBytes), fetchMaxBytes)
-        let partitions = request.topics.flatMap { topic in
+        let partitions = request.topics.flatMap { topic -> [FetchPartitionRequest] in
             topic.partitions.map { partition in
                 FetchPartitionRequest(
                     topicPartition: TopicPartition(topic.topic, partition.partition),
                     fetchOffset: Offset(partition.fetchOffset), partitionMaxBytes: Int(partition.partitionMaxBytes),
                     currentLeaderEpoch: LeaderEpoch(partition.currentLeaderEpoch),
-                    logStartOffset: Offset(partition.logStartOffset))
+                    logStartOffset: Offset(partition.logStartOffset),
+                    lastFetchedEpoch: version >= 12 ? LeaderEpoch(partition.lastFetchedEpoch) : .unknown)
             }
         }
         guard !partitions.isEmpty else { return .respond(Self.response(request, parts: [])) }
@@ -96,7 +106,15 @@ public struct FetchHandler: KafkaAPIHandler {
         var records = RecordsPayload.bytes(ByteBuffer())
         if code == .none, let slice = result.records?.records, slice.length > 0 {
             do throws(LogError) {
-                if let region = try slice.makeFileRegion() {
+                if version < Self.zstdMinVersion {
+                    // Old consumers cannot read zstd (Kafka: UNSUPPORTED_COMPRESSION_TYPE below v10).
+                    let bytes = try slice.readBytes()
+                    if Self.containsZstd(bytes) {
+                        code = .unsupportedCompressionType
+                    } else {
+                        records = .bytes(bytes)
+                    }
+                } else if let region = try slice.makeFileRegion() {
                     records = .file(region)
                 } else {
                     records = .bytes(try slice.readBytes())
@@ -106,12 +124,28 @@ public struct FetchHandler: KafkaAPIHandler {
             }
         }
         if code == .kafkaStorageError, version <= 5 { code = .notLeaderOrFollower }
+        let diverging = result.divergingEpoch.map {
+            FetchResponse.EpochEndOffset(epoch: $0.epoch.rawValue, endOffset: $0.endOffset.rawValue)
+        }
         return FetchResponse.PartitionData(
             partitionIndex: result.topicPartition.partition, errorCode: code.rawValue,
             highWatermark: result.highWatermark.rawValue, lastStableOffset: result.lastStableOffset.rawValue,
             logStartOffset: result.logStartOffset.rawValue,
+            divergingEpoch: code == .none ? diverging ?? FetchResponse.EpochEndOffset() : FetchResponse.EpochEndOffset(),
             abortedTransactions: code == .none && isolation == .readCommitted ? [] : nil, preferredReadReplica: -1,
             records: records)
+    }
+
+    /// The first Fetch version whose clients read zstd batches (KIP-110).
+    static let zstdMinVersion: Int16 = 10
+
+    /// Whether any batch in `records` is zstd-compressed.
+    static func containsZstd(_ records: ByteBuffer) -> Bool {
+        var iterator = RecordBatchIterator(records)
+        while let batch = try? iterator.next() {
+            if batch.header.attributes.compression == .zstd { return true }
+        }
+        return false
     }
 
     /// The response: one topic entry per request topic entry, partitions in request order.

@@ -13,7 +13,11 @@ import KafkaProtocol
 /// - an unknown topic is created when the request allows it (always before v4) and an
 ///   ``TopicAutoCreator`` is configured (`auto.create.topics.enable`): the answer is then
 ///   LEADER_NOT_AVAILABLE until its partitions have leaders, and the client retries;
-///   internal topics are never auto-created here.
+/// - `__consumer_offsets` is auto-created the same way but with its own settings
+///   (``OffsetsTopicCreator``, as Kafka's `AutoTopicCreationManager.creatableTopic`), and
+///   INVALID_REPLICATION_FACTOR while fewer brokers are alive than its replication factor;
+///   `__transaction_state` is never created;
+/// - internal topics are reported with `isInternal`, also when they do not exist yet.
 /// Brokers are listed with their endpoint for the listener the request arrived on.
 public struct MetadataHandler: KafkaAPIHandler {
     public typealias Request = MetadataRequest
@@ -21,10 +25,15 @@ public struct MetadataHandler: KafkaAPIHandler {
 
     let cache: MetadataCache
     let autoCreator: (any TopicAutoCreator)?
+    let offsetsTopic: OffsetsTopicCreator?
 
-    public init(cache: MetadataCache, autoCreator: (any TopicAutoCreator)? = nil) {
+    /// - Parameters:
+    ///   - autoCreator: creates unknown user topics; nil when `auto.create.topics.enable` is false.
+    ///   - offsetsTopic: creates `__consumer_offsets`; nil when auto-creation is disabled.
+    public init(cache: MetadataCache, autoCreator: (any TopicAutoCreator)? = nil, offsetsTopic: OffsetsTopicCreator? = nil) {
         self.cache = cache
         self.autoCreator = autoCreator
+        self.offsetsTopic = offsetsTopic
     }
 
     /// Kafka's "all operations allowed" answers when no authorizer is configured.
@@ -62,13 +71,19 @@ public struct MetadataHandler: KafkaAPIHandler {
                 }
                 guard let topic = image.topics[name] else {
                     let allowed = context.apiVersion < 4 || request.allowAutoTopicCreation
+                    var missing = MetadataResponse.MetadataResponseTopic(
+                        errorCode: ErrorCode.unknownTopicOrPartition.rawValue, name: name)
+                    missing.isInternal = TopicName.isInternal(name)
                     if allowed, let autoCreator, !TopicName.isInternal(name) {
                         autoCreator.createTopic(name)
-                        return MetadataResponse.MetadataResponseTopic(
-                            errorCode: ErrorCode.leaderNotAvailable.rawValue, name: name)
+                        missing.errorCode = ErrorCode.leaderNotAvailable.rawValue
+                    } else if allowed, let offsetsTopic, name == TopicName.consumerOffsets {
+                        switch offsetsTopic.requestCreation(liveBrokers: image.brokers.count) {
+                        case .started, .alreadyInFlight: missing.errorCode = ErrorCode.leaderNotAvailable.rawValue
+                        case .notEnoughLiveBrokers: missing.errorCode = ErrorCode.invalidReplicationFactor.rawValue
+                        }
                     }
-                    return MetadataResponse.MetadataResponseTopic(
-                        errorCode: ErrorCode.unknownTopicOrPartition.rawValue, name: name)
+                    return missing
                 }
                 return describe(topic, image: image, listenerName: listenerName, includeOperations: includeTopicOps)
             }

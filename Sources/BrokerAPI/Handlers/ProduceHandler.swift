@@ -3,7 +3,7 @@ import KafkaProtocol
 import NIOCore
 import Replication
 
-/// Produce (key 0), versions 3-9 (record batch v2 only), through ``Replication/ReplicaManager``.
+/// Produce (key 0), versions 3-11 (record batch v2 only), through ``Replication/ReplicaManager``.
 ///
 /// Follows Kafka 3.9's `KafkaApis.handleProduceRequest` and `ReplicaManager.handleProduceAppend`.
 /// Each partition is answered on its own; the checks, in Kafka's order:
@@ -30,9 +30,14 @@ import Replication
 ///
 /// Responses list topics and partitions in request order, with `logAppendTimeMs` (v2+),
 /// `logStartOffset` (v5+), `recordErrors` and `errorMessage` (v8+) as the codec's version allows.
+/// From v10 (KIP-951) a NOT_LEADER_OR_FOLLOWER partition carries the `currentLeader` (id, epoch)
+/// the metadata cache knows, and the response lists those leaders' `nodeEndpoints` for the
+/// request's listener, so the client can redirect without a Metadata round trip. v11 only tells
+/// the broker that the client may use KIP-890 transactions (not served here), so it is answered
+/// like v10.
 public struct ProduceHandler: KafkaAPIHandler {
     public typealias Request = ProduceRequest
-    public static let supportedVersions: ClosedRange<Int16> = 3...9
+    public static let supportedVersions: ClosedRange<Int16> = 3...11
 
     /// Kafka's `AdminUtils.ADMIN_CLIENT_ID`: the one client id allowed to write internal topics.
     static let adminClientID = "__admin_client"
@@ -116,10 +121,13 @@ public struct ProduceHandler: KafkaAPIHandler {
         if transactionalWithoutID {
             // Kafka answers the whole request with this error (no partition is appended).
             let denied = ProducePartitionResult.error(.transactionalIdAuthorizationFailed)
-            return finish(request, entries, entries.map { _ in denied })
+            return finish(
+                request, entries, entries.map { _ in denied }, version: version, mapping: mapping, context: context)
         }
         guard !toAppend.isEmpty else {
-            return finish(request, entries, entries.map { $0.refusal ?? .error(.unknownServerError) })
+            return finish(
+                request, entries, entries.map { $0.refusal ?? .error(.unknownServerError) }, version: version,
+                mapping: mapping, context: context)
         }
         let appended = replicaManager.appendRecords(toAppend, acks: request.acks, timeoutMs: Int64(request.timeoutMs))
         let settled = entries
@@ -140,14 +148,19 @@ public struct ProduceHandler: KafkaAPIHandler {
                     if let failure = Self.acksZeroFailure(settled, results) { throw failure }
                 })
         }
-        return .later(results.map { Self.response(request, $0) })
+        let hints = version >= 10 ? LeaderHints(mapping: mapping, listener: context.listenerName) : nil
+        return .later(results.map { Self.response(request, $0, leaderHints: hints) })
     }
 
     /// Answers a request whose partitions were all settled without an append.
-    private func finish(_ request: ProduceRequest, _ entries: [Entry], _ results: [ProducePartitionResult])
-        -> APIOutcome<ProduceResponse>
-    {
-        guard request.acks == 0 else { return .respond(Self.response(request, results)) }
+    private func finish(
+        _ request: ProduceRequest, _ entries: [Entry], _ results: [ProducePartitionResult], version: Int16,
+        mapping: PartitionErrorMapping, context: RequestContext
+    ) -> APIOutcome<ProduceResponse> {
+        guard request.acks == 0 else {
+            let hints = version >= 10 ? LeaderHints(mapping: mapping, listener: context.listenerName) : nil
+            return .respond(Self.response(request, results, leaderHints: hints))
+        }
         if let failure = Self.acksZeroFailure(entries, results) { return .closeConnection(reason: failure.description) }
         return .noResponse
     }
@@ -159,24 +172,44 @@ public struct ProduceHandler: KafkaAPIHandler {
         return AcksZeroProduceFailed(errors: failed.map { ($0.0.topicPartition, $0.1.errorCode) })
     }
 
+    /// Where KIP-951 leader hints come from (v10+).
+    struct LeaderHints {
+        var mapping: PartitionErrorMapping
+        var listener: String
+    }
+
     /// Builds the response in request order (results are one per partition entry, in order).
-    static func response(_ request: ProduceRequest, _ results: [ProducePartitionResult]) -> ProduceResponse {
+    static func response(
+        _ request: ProduceRequest, _ results: [ProducePartitionResult], leaderHints: LeaderHints? = nil
+    ) -> ProduceResponse {
         var next = results.makeIterator()
         var response = ProduceResponse(throttleTimeMs: 0)
+        var endpoints: [BrokerID: ProduceResponse.NodeEndpoint] = [:]
         response.responses = request.topicData.map { topic in
             ProduceResponse.TopicProduceResponse(
                 name: topic.name,
                 partitionResponses: topic.partitionData.map { partitionData in
                     let result = next.next() ?? .error(.unknownServerError)
+                    var currentLeader = ProduceResponse.LeaderIdAndEpoch(leaderId: -1, leaderEpoch: -1)
+                    if result.errorCode == .notLeaderOrFollower, let leaderHints,
+                        let leader = leaderHints.mapping.currentLeader(
+                            of: TopicPartition(topic.name, partitionData.index), listener: leaderHints.listener)
+                    {
+                        currentLeader = .init(leaderId: leader.leader.rawValue, leaderEpoch: leader.epoch.rawValue)
+                        endpoints[leader.leader] = .init(
+                            nodeId: leader.leader.rawValue, host: leader.endpoint.host, port: Int32(leader.endpoint.port),
+                            rack: leader.node.rack)
+                    }
                     return ProduceResponse.PartitionProduceResponse(
                         index: partitionData.index, errorCode: result.errorCode.rawValue, baseOffset: result.baseOffset.rawValue,
                         logAppendTimeMs: result.logAppendTime, logStartOffset: result.logStartOffset.rawValue,
                         recordErrors: result.recordErrors.map {
                             ProduceResponse.BatchIndexAndErrorMessage(batchIndex: $0.batchIndex, batchIndexErrorMessage: $0.message)
                         },
-                        errorMessage: result.errorMessage)
+                        errorMessage: result.errorMessage, currentLeader: currentLeader)
                 })
         }
+        response.nodeEndpoints = endpoints.keys.sorted().compactMap { endpoints[$0] }
         return response
     }
 }

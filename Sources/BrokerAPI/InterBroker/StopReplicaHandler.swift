@@ -7,7 +7,8 @@ import Replication
 /// partitions, deleting their logs when the topic is deleted. Inter-broker only.
 ///
 /// Controller and broker epochs are checked as for LeaderAndIsr; per-partition errors come from
-/// the ``ReplicaManager``.
+/// the ``ReplicaManager``. Each ``PartitionLeadershipListener`` hears of every partition stopped
+/// with NONE, before the response is sent.
 public struct StopReplicaHandler: KafkaAPIHandler {
     public typealias Request = StopReplicaRequest
     public static let supportedVersions: ClosedRange<Int16> = 0...4
@@ -15,10 +16,14 @@ public struct StopReplicaHandler: KafkaAPIHandler {
 
     let replicaManager: ReplicaManager
     let fence: ControllerRequestFence
+    let listeners: [any PartitionLeadershipListener]
 
-    public init(replicaManager: ReplicaManager, fence: ControllerRequestFence) {
+    public init(
+        replicaManager: ReplicaManager, fence: ControllerRequestFence, listeners: [any PartitionLeadershipListener] = []
+    ) {
         self.replicaManager = replicaManager
         self.fence = fence
+        self.listeners = listeners
     }
 
     public func handle(_ request: StopReplicaRequest, context: RequestContext) -> APIOutcome<StopReplicaResponse> {
@@ -48,8 +53,12 @@ public struct StopReplicaHandler: KafkaAPIHandler {
         let (stopping, deleting) = (toStop, toDelete)
         let stopped = replicaManager.stopReplicas(stopping, delete: false)
         let deleted = replicaManager.stopReplicas(deleting, delete: true)
+        let listeners = self.listeners
         let future = stopped.and(deleted).map { stopErrors, deleteErrors in
             let all = stopErrors.merging(deleteErrors) { first, _ in first }
+            for tp in stopping + deleting where (all[tp] ?? ErrorCode.none) == ErrorCode.none {
+                for listener in listeners { listener.stopped(tp) }
+            }
             return StopReplicaResponse(
                 errorCode: ErrorCode.none.rawValue,
                 partitionErrors: (stopping + deleting).map { tp in

@@ -1,1 +1,0 @@
-// MartletAdmin module: see docs/architecture.md

@@ -1,1 +1,0 @@
-// ReplicaFetcher module: see docs/architecture.md
