@@ -56,6 +56,15 @@ private final class RecordingConfigStore: TopicConfigStore {
         #expect(store.configs.withLock { $0["t"]?["leader.replication.throttled.replicas"] } == "1:2")
     }
 
+    @Test func consumerOffsetsKeepsItsCompactPolicyWhenOtherKeysChange() async throws {
+        let store = RecordingConfigStore.withTopics(["__consumer_offsets"])
+        store.configs.withLock { $0["__consumer_offsets"] = ["cleanup.policy": "compact"] }
+        let response = try await run([resource("__consumer_offsets", [("segment.bytes", 0, "1048576")])], store: store)
+        #expect(response.responses.map(\.errorCode) == [0], "\(response.responses.map(\.errorMessage))")
+        #expect(
+            store.configs.withLock { $0["__consumer_offsets"] } == ["cleanup.policy": "compact", "segment.bytes": "1048576"])
+    }
+
     @Test func validateOnlyWritesNothing() async throws {
         let store = RecordingConfigStore()
         let response = try await run([resource("t", [("retention.ms", 0, "5")])], validateOnly: true, store: store)

@@ -7,6 +7,7 @@ coordinator's broker; stale generations and unknown members are rejected on Offs
 `__consumer_offsets` uses the broker default replication factor (3) unless
 MARTLET_TEST_OFFSETS_RF is set (e.g. 1 to check these tests before follower replication)."""
 import os
+import struct
 import queue
 import subprocess
 import threading
@@ -308,3 +309,78 @@ def test_offset_commit_from_an_unknown_member_gets_unknown_member_id(cluster_fac
     assert w.offset_commit_v7(sock, "member-g", generation, "no-such-member", {("member", 0): 1}) == {
         ("member", 0): UNKNOWN_MEMBER_ID}
     assert group_committed_offsets(c.bootstrap, "member-g") == {}
+
+
+# --- __consumer_offsets as a stock client sees it ---
+
+def java_string_hash(s):
+    """Java's String.hashCode (UTF-16 code units), as a signed 32-bit int."""
+    h = 0
+    for unit in struct.unpack(f">{len(s.encode('utf-16-be')) // 2}H", s.encode("utf-16-be")):
+        h = (31 * h + unit) & 0xFFFFFFFF
+    return h - (1 << 32) if h >= 1 << 31 else h
+
+
+def read_kafka_string(buf, pos):
+    (length,) = struct.unpack_from(">h", buf, pos)
+    pos += 2
+    if length < 0:
+        return None, pos
+    return buf[pos:pos + length].decode(), pos + length
+
+
+def test_offsets_topic_holds_kafka_shaped_records(cluster_factory):
+    """A plain consumer assigned the group's `__consumer_offsets` partition reads an
+    OffsetCommitKey v1 / OffsetCommitValue v3 record with the committed offset and metadata, and
+    the GroupMetadataKey v2 record of the group's generation (Kafka's own schemas)."""
+    from kafka import KafkaConsumer, TopicPartition
+    from kafka.structs import OffsetAndMetadata
+
+    c = group_cluster(cluster_factory)
+    topic, group = "shaped", "shaped-g"
+    prepared_topic(c, topic)
+    consumer = KafkaConsumer(topic, bootstrap_servers=c.bootstrap, group_id=group, auto_offset_reset="earliest",
+                             enable_auto_commit=False, session_timeout_ms=6000, heartbeat_interval_ms=1000)
+    try:
+        wait_until(lambda: consumer.poll(timeout_ms=500), timeout=120, interval=0, message="first records")
+        consumer.commit({TopicPartition(topic, 1): OffsetAndMetadata(7, "meta-7", -1)})
+    finally:
+        consumer.close()
+
+    h = java_string_hash(group)
+    partition = 0 if h == -(1 << 31) else abs(h) % 50  # offsets.topic.num.partitions default
+    reader = KafkaConsumer(bootstrap_servers=c.bootstrap, enable_auto_commit=False)
+    try:
+        tp = TopicPartition("__consumer_offsets", partition)
+        reader.assign([tp])
+        reader.seek_to_beginning(tp)
+        end = reader.end_offsets([tp])[tp]
+        records = []
+        wait_until(lambda: records.extend(r for rs in reader.poll(timeout_ms=500).values() for r in rs)
+                   or reader.position(tp) >= end, timeout=60, interval=0, message="the offsets partition read")
+    finally:
+        reader.close()
+
+    commits, generations = [], []
+    for r in records:
+        (key_version,) = struct.unpack_from(">h", r.key, 0)
+        g, pos = read_kafka_string(r.key, 2)
+        if g != group:
+            continue
+        if key_version == 1:  # OffsetCommitKey: group, topic, partition
+            t, pos = read_kafka_string(r.key, pos)
+            (p,) = struct.unpack_from(">i", r.key, pos)
+            if r.value is None:
+                continue
+            value_version, offset, leader_epoch = struct.unpack_from(">hqi", r.value, 0)
+            metadata, pos = read_kafka_string(r.value, 14)
+            (commit_ts,) = struct.unpack_from(">q", r.value, pos)
+            commits.append((t, p, value_version, offset, leader_epoch, metadata, commit_ts > 0))
+        elif key_version == 2 and r.value is not None:  # GroupMetadataKey: group
+            value_version = struct.unpack_from(">h", r.value, 0)[0]
+            protocol_type, pos = read_kafka_string(r.value, 2)
+            (generation,) = struct.unpack_from(">i", r.value, pos)
+            generations.append((value_version, protocol_type, generation))
+    assert (topic, 1, 3, 7, -1, "meta-7", True) in commits
+    assert generations and all(v == 3 and t == "consumer" for v, t, _ in generations)
+    assert max(gen for _, _, gen in generations) >= 1

@@ -29,9 +29,17 @@ final class TopicConfigCache: Sendable {
 
     var brokerDefaults: TopicSettings { TopicSettings(minInSyncReplicas: defaults.minInSyncReplicas, logConfig: nil) }
 
-    /// The last settings read for `topic`, or the broker defaults.
+    /// The last settings read for `topic`, or the defaults for a topic with no overrides.
     func cached(_ topic: String) -> TopicSettings {
-        entries.withLock { $0[topic] } ?? brokerDefaults
+        entries.withLock { $0[topic] } ?? fallback(topic)
+    }
+
+    /// What a topic gets when its overrides cannot be read: the broker defaults, except that
+    /// `__consumer_offsets` keeps the compact policy it is created with, so an unreachable
+    /// ZooKeeper never subjects committed offsets to time or size retention.
+    private func fallback(_ topic: String) -> TopicSettings {
+        guard topic == TopicName.consumerOffsets else { return brokerDefaults }
+        return TopicLogConfig.settings(overrides: ["cleanup.policy": "compact"], defaults: defaults)
     }
 
     /// Reads the topics' overrides from ZooKeeper (falling back to the cache if it is unreachable).
@@ -45,7 +53,7 @@ final class TopicConfigCache: Sendable {
 
     @discardableResult
     private func refresh(_ topic: String) async -> TopicSettings {
-        guard let zk else { return brokerDefaults }
+        guard let zk else { return fallback(topic) }
         do {
             let overrides = try await zk.topicConfig(topic)
             let settings = TopicLogConfig.settings(overrides: overrides, defaults: defaults)

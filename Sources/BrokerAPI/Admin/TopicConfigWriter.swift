@@ -49,7 +49,7 @@ struct TopicConfigWriter: Sendable {
     /// Validates `config` and, unless `validateOnly`, replaces the topic's overrides with it.
     func write(topic: String, config: [String: String], validateOnly: Bool) async throws(Failure) {
         for name in config.keys.sorted() {
-            if let reason = TopicConfigs.validationError(name: name, value: config[name]) {
+            if let reason = TopicConfigs.validationError(name: name, value: config[name], topic: topic) {
                 throw Failure(.invalidConfig, reason)
             }
         }

@@ -3,7 +3,8 @@ import BrokerCore
 /// Topic-level configuration names Kafka 3.9 knows (`TopicConfig`), and what Martlet accepts.
 ///
 /// Validation as Kafka's `LogConfig.validate`: unknown names and unparsable values are
-/// INVALID_CONFIG. `cleanup.policy=compact` is rejected clearly until compaction exists.
+/// INVALID_CONFIG. `cleanup.policy=compact` is rejected clearly until compaction exists, except
+/// on `__consumer_offsets`, which is created compacted (Martlet keeps all of its records instead).
 public enum TopicConfigs {
     public enum Kind: Sendable { case long, int, boolean, string, double, list }
 
@@ -22,8 +23,8 @@ public enum TopicConfigs {
         "segment.ms": .long, "unclean.leader.election.enable": .boolean,
     ]
 
-    /// The reason `name=value` is invalid, or nil.
-    public static func validationError(name: String, value: String?) -> String? {
+    /// The reason `name=value` is invalid for `topic`, or nil.
+    public static func validationError(name: String, value: String?, topic: String? = nil) -> String? {
         guard let kind = known[name] else { return "Unknown topic config name: \(name)" }
         guard let value else { return nil }
         let ok: Bool =
@@ -38,10 +39,10 @@ public enum TopicConfigs {
         switch name {
         case "cleanup.policy":
             let policies = value.split(separator: ",").map { $0.trimmingCharacters() }
-            if policies.contains("compact") {
+            if policies.contains("compact"), topic != TopicName.consumerOffsets {
                 return "Invalid value \(value) for configuration cleanup.policy: compaction is not supported by Martlet yet"
             }
-            if !policies.allSatisfy({ $0 == "delete" }) {
+            if !policies.allSatisfy({ $0 == "delete" || $0 == "compact" }) {
                 return "Invalid value \(value) for configuration cleanup.policy: String must be one of: compact, delete"
             }
         case "message.timestamp.type":
