@@ -5,7 +5,8 @@
 #   Benchmarks/broker/run.sh
 #
 # Per broker and workload: create a 6-partition RF 1 topic, produce a pre-generated file with
-# `kcat -P` (librdkafka 2.16), check the high watermarks, drain with `kcat -C -e`. Broker CPU is
+# `kcat -P` (librdkafka 2.16), check the high watermarks, drain with `kcat -C -e`, then drain
+# again with raw_drain.py (plain Fetch requests, no record decoding: the broker's own drain rate). Broker CPU is
 # utime+stime of the broker process (/proc/PID/stat) before and after each phase.
 #   small: 100-byte records, batch.size=16384 (≈16 KiB batches), linger.ms=5
 #   1k:    1,024-byte records, librdkafka's default batch.size (1,000,000), linger.ms=5
