@@ -19,7 +19,7 @@ import ZooKeeperCoordination
 /// Start-up, in Kafka's order: lock the log dirs → (ZooKeeper mode) connect, read `/cluster/id`
 /// → write `meta.properties` → load and recover the logs → replica manager → handlers → bind the
 /// listeners → register `/brokers/ids/N` and start the controller candidate.
-/// Shutdown: controlled shutdown through the controller → close listeners → leave ZooKeeper →
+/// Shutdown: stop replica fetchers → controlled shutdown through the controller → close listeners → leave ZooKeeper →
 /// stop the group coordinator → stop partitions → close logs cleanly (clean-shutdown marker) →
 /// release the dirs.
 ///
@@ -202,13 +202,17 @@ public final class BrokerService: Service {
 
         logger.info("Martlet broker shutting down")
         configWatcher.cancel()
+        // Stop replicating before the controller moves leadership away: a stopping broker must
+        // not follow its former partitions and be added back to their ISRs (Kafka's controller
+        // refuses shutting-down brokers in ISR updates; here the leaders write the ISR, so the
+        // stopping broker simply stops fetching).
+        _ = try? await fetchers.shutdown().get()
         await membership?.controlledShutdown()
         for server in servers { try? await server.close() }
         await membership?.leave()
         maintenance.stop()
         await groups.shutdown()
         isrPropagation.cancel()
-        _ = try? await fetchers.shutdown().get()
         _ = try? await replicaManager.shutdown().get()
         do {
             try logManager.shutdown()
