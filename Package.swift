@@ -163,7 +163,7 @@ let package = Package(
             name: "ReplicationTests",
             dependencies: [
                 "Replication", "LogStorage", "KafkaRecords", "BrokerTestSupport", nioCore,
-                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "BrokerCore", "BrokerTestSupport"]),
         .testTarget(name: "ZooKeeperCoordinationTests", dependencies: ["ZooKeeperCoordination", "Coordination", "BrokerCore"]),
@@ -189,3 +189,13 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Release builds of Martlet's own Swift modules skip the runtime exclusivity checks
+// (`swift_beginAccess` on class properties and globals: ~3% of broker CPU on the produce path,
+// docs/performance.md). Debug builds, and so every unit test run, keep them.
+let cTargets: Set<String> = ["CCRC32C", "CZooKeeper"]
+for target in package.targets where target.type != .test && !cTargets.contains(target.name) {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
+    ]
+}

@@ -24,6 +24,9 @@ final class KafkaConnectionHandler: ChannelInboundHandler {
     private var remoteAddress = "unknown"
     private var closing = false
     private var readPaused = false
+    /// Between a read's first `channelRead` and its `channelReadComplete`: responses that complete
+    /// meanwhile are written without a flush; `channelReadComplete` flushes them together.
+    private var inReadBurst = false
 
     init(registry: HandlerRegistry, listenerName: String, logger: Logger) {
         self.registry = registry
@@ -47,6 +50,7 @@ final class KafkaConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
+        inReadBurst = true
         var frame = unwrapInboundIn(data)
         let header: RequestHeader
         do {
@@ -92,6 +96,7 @@ final class KafkaConnectionHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        inReadBurst = false
         context.flush()
         context.fireChannelReadComplete()
     }
@@ -125,7 +130,7 @@ final class KafkaConnectionHandler: ChannelInboundHandler {
                 return
             }
         }
-        if flush { context.flush() }
+        if flush, !inReadBurst { context.flush() }
         if readPaused, sequencer.outstanding < Self.maxOutstanding / 2 {
             readPaused = false
             context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }

@@ -6,7 +6,7 @@ import NIOPosix
 
 /// A listening socket that serves the Kafka protocol with a ``HandlerRegistry``.
 ///
-/// Each accepted connection gets a ``KafkaFrameDecoder`` and a ``KafkaConnectionHandler`` on
+/// Each accepted connection gets a ``KafkaFrameSplitter`` and a ``KafkaConnectionHandler`` on
 /// one event loop of the group. Thread-safety: the type is immutable after ``start``; `close`
 /// may be called from anywhere.
 public final class KafkaServer: Sendable {
@@ -46,7 +46,7 @@ public final class KafkaServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(KafkaFrameDecoder(maxFrameSize: configuration.maxRequestSize)))
+                        KafkaFrameSplitter(maxFrameSize: configuration.maxRequestSize))
                     try channel.pipeline.syncOperations.addHandler(
                         KafkaConnectionHandler(
                             registry: registry, listenerName: configuration.listenerName, logger: logger))

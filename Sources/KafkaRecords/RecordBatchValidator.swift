@@ -85,26 +85,34 @@ public enum RecordBatchValidator {
         }
         let failure: String? = buffer.withUnsafeReadableBytes { raw in
             let bytes = UnsafeRawBufferPointer(rebasing: raw[(start - buffer.readerIndex)..<(end - buffer.readerIndex)])
-            var position = 0
-            var count: Int32 = 0
-            while position < bytes.count {
-                guard count < header.recordsCount else { return "more records than recordsCount \(header.recordsCount)" }
-                guard let length = Varint.readInt32(bytes, &position), length >= 0 else { return "bad record length" }
-                let recordEnd = position + Int(length)
-                guard recordEnd <= bytes.count else { return "record length \(length) past the batch end" }
-                let record = UnsafeRawBufferPointer(rebasing: bytes[position..<recordEnd])
-                if let problem = RecordFraming.check(record) { return problem }
-                position = recordEnd
-                count += 1
-            }
-            return count == header.recordsCount ? nil : "found \(count) records, header says \(header.recordsCount)"
+            return RecordFraming.checkAll(bytes, recordsCount: header.recordsCount)
         }
         if let failure { throw .invalidRecord(failure) }
     }
 }
 
-/// Checks that the body of one record (after its length varint) is exactly its fields.
+/// The record walk of ``RecordBatchValidator/checkRecords(_:at:header:)``: a tight loop over raw
+/// bytes (this runs for every record a producer sends).
 enum RecordFraming {
+    /// Checks that `bytes` (the records of a batch) hold exactly `recordsCount` well-framed
+    /// records; returns what is wrong, or nil.
+    static func checkAll(_ bytes: UnsafeRawBufferPointer, recordsCount: Int32) -> String? {
+        var position = 0
+        var count: Int32 = 0
+        while position < bytes.count {
+            guard count < recordsCount else { return "more records than recordsCount \(recordsCount)" }
+            guard let length = Varint.readInt32(bytes, &position), length >= 0 else { return "bad record length" }
+            let recordEnd = position + Int(length)
+            guard recordEnd <= bytes.count else { return "record length \(length) past the batch end" }
+            if let problem = check(UnsafeRawBufferPointer(rebasing: bytes[position..<recordEnd])) { return problem }
+            position = recordEnd
+            count += 1
+        }
+        return count == recordsCount ? nil : "found \(count) records, header says \(recordsCount)"
+    }
+
+    /// Checks that the body of one record (after its length varint) is exactly its fields.
+    @inline(__always)
     static func check(_ body: UnsafeRawBufferPointer) -> String? {
         var position = 1  // attributes
         guard body.count >= 1 else { return "empty record" }
@@ -124,6 +132,7 @@ enum RecordFraming {
     }
 
     /// Skips a nullable byte field (varint length, -1 = null).
+    @inline(__always)
     static func skipBytes(_ body: UnsafeRawBufferPointer, _ position: inout Int) -> Bool {
         guard let length = Varint.readInt32(body, &position), length >= -1 else { return false }
         guard length > 0 else { return true }

@@ -4,7 +4,7 @@ import NIOCore
 public enum Varint {
     /// Reads a zig-zag varint of at most 5 bytes at `position`, advancing it. Nil if malformed
     /// or past the end.
-    @inlinable
+    @inlinable @inline(__always)
     public static func readInt32(_ bytes: UnsafeRawBufferPointer, _ position: inout Int) -> Int32? {
         guard let raw = readUnsigned(bytes, &position, maxBytes: 5), raw <= UInt64(UInt32.max) else { return nil }
         let value = UInt32(truncatingIfNeeded: raw)
@@ -12,14 +12,35 @@ public enum Varint {
     }
 
     /// Reads a zig-zag varlong of at most 10 bytes at `position`, advancing it.
-    @inlinable
+    @inlinable @inline(__always)
     public static func readInt64(_ bytes: UnsafeRawBufferPointer, _ position: inout Int) -> Int64? {
         guard let value = readUnsigned(bytes, &position, maxBytes: 10) else { return nil }
         return Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1)))
     }
 
-    @inlinable
+    /// Reads a base-128 varint; one- and two-byte values (most record fields) take the inline
+    /// path.
+    @inlinable @inline(__always)
     static func readUnsigned(_ bytes: UnsafeRawBufferPointer, _ position: inout Int, maxBytes: Int) -> UInt64? {
+        let index = position
+        guard index < bytes.count else { return nil }
+        let first = bytes[index]
+        guard first & 0x80 != 0 else {
+            position = index + 1
+            return UInt64(first)
+        }
+        if index + 1 < bytes.count {
+            let second = bytes[index + 1]
+            if second & 0x80 == 0 {
+                position = index + 2
+                return UInt64(first & 0x7F) | UInt64(second) << 7
+            }
+        }
+        return readUnsignedMultiByte(bytes, &position, maxBytes: maxBytes)
+    }
+
+    @usableFromInline
+    static func readUnsignedMultiByte(_ bytes: UnsafeRawBufferPointer, _ position: inout Int, maxBytes: Int) -> UInt64? {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         var index = position

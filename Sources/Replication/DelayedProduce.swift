@@ -6,18 +6,22 @@ import NIOCore
 /// Home loop = the partition's loop; watched in that loop's produce purgatory under the
 /// partition. Completes when ``PartitionState/produceCompletion(requiredOffset:)`` answers
 /// (high watermark reached, leadership lost, ISR below min.insync.replicas) or, after the
-/// request timeout, with REQUEST_TIMED_OUT.
+/// request timeout, with REQUEST_TIMED_OUT. `completion` is called exactly once, on the home
+/// loop.
 final class DelayedProduce: DelayedOperation, @unchecked Sendable {
     let partition: Partition
     let requiredOffset: Offset
     let result: ProducePartitionResult
-    let promise: EventLoopPromise<ProducePartitionResult>
+    let completion: @Sendable (ProducePartitionResult) -> Void
 
-    init(partition: Partition, requiredOffset: Offset, result: ProducePartitionResult, promise: EventLoopPromise<ProducePartitionResult>) {
+    init(
+        partition: Partition, requiredOffset: Offset, result: ProducePartitionResult,
+        completion: @escaping @Sendable (ProducePartitionResult) -> Void
+    ) {
         self.partition = partition
         self.requiredOffset = requiredOffset
         self.result = result
-        self.promise = promise
+        self.completion = completion
         super.init(eventLoop: partition.eventLoop)
     }
 
@@ -27,11 +31,13 @@ final class DelayedProduce: DelayedOperation, @unchecked Sendable {
     }
 
     override func onComplete() {
-        var answer = result
         let code = partition.state.produceCompletion(requiredOffset: requiredOffset) ?? .requestTimedOut
-        if code != .none {
-            answer = ProducePartitionResult(errorCode: code, logStartOffset: result.logStartOffset)
-        }
-        promise.succeed(answer)
+        completion(Self.answer(result, code: code))
+    }
+
+    /// The append's result when the wait ends with `code` (NONE keeps the append's result).
+    static func answer(_ result: ProducePartitionResult, code: ErrorCode) -> ProducePartitionResult {
+        guard code != .none else { return result }
+        return ProducePartitionResult(errorCode: code, logStartOffset: result.logStartOffset)
     }
 }

@@ -18,41 +18,121 @@ extension ReplicaManager {
     /// NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR falls below min.insync.replicas meanwhile,
     /// NOT_LEADER_OR_FOLLOWER if leadership moves, or REQUEST_TIMED_OUT after `timeoutMs`.
     ///
+    /// Threading: the partitions are grouped by owning loop. Partitions owned by `resultLoop`
+    /// are appended inline (when called on it); every other owning loop gets one task for all of
+    /// its partitions and sends its results back in one task. Only acks=-1 appends that must wait
+    /// for followers allocate a ``DelayedProduce``. A caller on `resultLoop` (a connection's
+    /// loop) thus pays at most two thread hand-offs per other loop, not a future per partition.
+    ///
+    /// - Parameter resultLoop: where the returned future completes; the caller's own loop is
+    ///   cheapest. Default: the first partition's loop.
     /// - Returns: one result per entry of `partitions`, in the same order.
     public func appendRecords(
-        _ partitions: [ProducePartitionData], acks: Int16, timeoutMs: Int64
+        _ partitions: [ProducePartitionData], acks: Int16, timeoutMs: Int64, resultLoop: (any EventLoop)? = nil
     ) -> EventLoopFuture<[ProducePartitionResult]> {
-        let resultLoop = partitions.first.map { eventLoop(for: $0.topicPartition) } ?? eventLoops[0]
+        let loop = resultLoop ?? partitions.first.map { eventLoop(for: $0.topicPartition) } ?? eventLoops[0]
         guard let requiredAcks = RequiredAcks(wireValue: acks) else {
-            return resultLoop.makeSucceededFuture(partitions.map { _ in .error(.invalidRequiredAcks) })
+            return loop.makeSucceededFuture(partitions.map { _ in .error(.invalidRequiredAcks) })
         }
-        let futures = partitions.map { data in
-            appendToPartition(data, acks: requiredAcks, timeoutMs: timeoutMs)
-        }
-        return EventLoopFuture.whenAllSucceed(futures, on: resultLoop)
-    }
-
-    private func appendToPartition(
-        _ data: ProducePartitionData, acks: RequiredAcks, timeoutMs: Int64
-    ) -> EventLoopFuture<ProducePartitionResult> {
-        guard let partition = partition(data.topicPartition) else {
-            return eventLoop(for: data.topicPartition).makeSucceededFuture(.error(.unknownTopicOrPartition))
-        }
-        let loop = partition.eventLoop
-        return loop.flatSubmit { () -> EventLoopFuture<ProducePartitionResult> in
-            switch partition.appendRecordsToLeader(data.records, acks: acks, minInSyncReplicas: data.minInSyncReplicas) {
-            case .done(let result):
-                return loop.makeSucceededFuture(result)
-            case .awaitHighWatermark(let requiredOffset, let result):
-                let promise = loop.makePromise(of: ProducePartitionResult.self)
-                let operation = DelayedProduce(
-                    partition: partition, requiredOffset: requiredOffset, result: result, promise: promise)
-                if !operation.tryComplete() {
-                    operation.startTimer(milliseconds: timeoutMs)
-                    partition.producePurgatory.watch(operation, key: data.topicPartition)
-                }
-                return promise.futureResult
+        guard !partitions.isEmpty else { return loop.makeSucceededFuture([]) }
+        guard loop.inEventLoop else {
+            return loop.flatSubmit {
+                self.appendRecords(partitions, acks: acks, timeoutMs: timeoutMs, resultLoop: loop)
             }
         }
+        let gather = ProduceResultGather(count: partitions.count, loop: loop)
+        var byLoop: [[(index: Int, partition: Partition)]] = Array(repeating: [], count: eventLoops.count)
+        for (index, data) in partitions.enumerated() {
+            if let partition = partition(data.topicPartition) {
+                byLoop[loopIndex(for: data.topicPartition)].append((index, partition))
+            } else {
+                gather.fill(index, .error(.unknownTopicOrPartition))
+            }
+        }
+        for (loopIndex, members) in byLoop.enumerated() where !members.isEmpty {
+            let owner = eventLoops[loopIndex]
+            if owner.inEventLoop {
+                for member in members {
+                    let index = member.index
+                    if let result = Self.appendOnOwner(
+                        member.partition, partitions[index], acks: requiredAcks, timeoutMs: timeoutMs,
+                        whenDelayed: { gather.fill(index, $0) })
+                    {
+                        gather.fill(index, result)
+                    }
+                }
+            } else {
+                owner.execute {
+                    var ready: [(Int, ProducePartitionResult)] = []
+                    ready.reserveCapacity(members.count)
+                    for member in members {
+                        let index = member.index
+                        if let result = Self.appendOnOwner(
+                            member.partition, partitions[index], acks: requiredAcks, timeoutMs: timeoutMs,
+                            whenDelayed: { result in loop.execute { gather.fill(index, result) } })
+                        {
+                            ready.append((index, result))
+                        }
+                    }
+                    guard !ready.isEmpty else { return }
+                    let settled = ready
+                    loop.execute { for (index, result) in settled { gather.fill(index, result) } }
+                }
+            }
+        }
+        return gather.futureResult
+    }
+
+    /// Appends on the partition's own loop. Returns the result, or nil after parking an acks=-1
+    /// append that waits for the high watermark; `whenDelayed` then gets its result later (on
+    /// the partition's loop).
+    private static func appendOnOwner(
+        _ partition: Partition, _ data: ProducePartitionData, acks: RequiredAcks, timeoutMs: Int64,
+        whenDelayed: @escaping @Sendable (ProducePartitionResult) -> Void
+    ) -> ProducePartitionResult? {
+        switch partition.appendRecordsToLeader(data.records, acks: acks, minInSyncReplicas: data.minInSyncReplicas) {
+        case .done(let result):
+            return result
+        case .awaitHighWatermark(let requiredOffset, let result):
+            if let code = partition.state.produceCompletion(requiredOffset: requiredOffset) {
+                return DelayedProduce.answer(result, code: code)
+            }
+            let operation = DelayedProduce(
+                partition: partition, requiredOffset: requiredOffset, result: result, completion: whenDelayed)
+            if !operation.tryComplete() {
+                operation.startTimer(milliseconds: timeoutMs)
+                partition.producePurgatory.watch(operation, key: data.topicPartition)
+            }
+            return nil
+        }
+    }
+}
+
+/// Collects the per-partition results of one produce and completes a future with them once
+/// every partition has answered.
+///
+/// Confined to `loop`: ``fill(_:_:)`` and the results are touched only there (the appends on
+/// other loops send their results over with `loop.execute`).
+final class ProduceResultGather: @unchecked Sendable {
+    private let loop: any EventLoop
+    private let promise: EventLoopPromise<[ProducePartitionResult]>
+    private var results: [ProducePartitionResult]
+    private var remaining: Int
+
+    init(count: Int, loop: any EventLoop) {
+        self.loop = loop
+        self.promise = loop.makePromise(of: [ProducePartitionResult].self)
+        self.results = Array(repeating: .error(.unknownServerError), count: count)
+        self.remaining = count
+    }
+
+    var futureResult: EventLoopFuture<[ProducePartitionResult]> { promise.futureResult }
+
+    /// Records partition `index`'s result; the last one completes the future. `loop` only.
+    func fill(_ index: Int, _ result: ProducePartitionResult) {
+        loop.preconditionInEventLoop()
+        results[index] = result
+        remaining -= 1
+        if remaining == 0 { promise.succeed(results) }
     }
 }

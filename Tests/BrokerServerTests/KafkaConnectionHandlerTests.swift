@@ -25,10 +25,21 @@ private final class DeferredHeartbeats: KafkaAPIHandler, Sendable {
     }
 }
 
+/// Counts the flushes that reach the socket end of the pipeline.
+private final class FlushCounter: ChannelOutboundHandler, @unchecked Sendable {
+    typealias OutboundIn = IOData
+    var flushes = 0
+    func flush(context: ChannelHandlerContext) {
+        flushes += 1
+        context.flush()
+    }
+}
+
 @Suite struct KafkaConnectionHandlerTests {
-    private func makeChannel(_ handler: DeferredHeartbeats) throws -> EmbeddedChannel {
+    private func makeChannel(_ handler: DeferredHeartbeats, flushCounter: FlushCounter? = nil) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(KafkaFrameDecoder(maxFrameSize: 1 << 20)))
+        if let flushCounter { try channel.pipeline.syncOperations.addHandler(flushCounter) }
+        try channel.pipeline.syncOperations.addHandler(KafkaFrameSplitter(maxFrameSize: 1 << 20))
         try channel.pipeline.syncOperations.addHandler(
             KafkaConnectionHandler(
                 registry: HandlerRegistry(handlers: [handler]), listenerName: "PLAINTEXT",
@@ -82,6 +93,29 @@ private final class DeferredHeartbeats: KafkaAPIHandler, Sendable {
         channel.embeddedEventLoop.run()
         #expect(try writtenCorrelationIDs(channel) == [1, 2, 3, 4])
         #expect(channel.isActive)
+    }
+
+    @Test func responsesReadyWithinOneReadShareOneFlush() throws {
+        let counter = FlushCounter()
+        let channel = try makeChannel(DeferredHeartbeats(), flushCounter: counter)
+        var input = request(ApiVersionsRequest(), version: 0, correlationID: 1)
+        input.writeImmutableBuffer(request(ApiVersionsRequest(), version: 0, correlationID: 2))
+        input.writeImmutableBuffer(request(ApiVersionsRequest(), version: 0, correlationID: 3))
+        try channel.writeInbound(input)
+        #expect(try writtenCorrelationIDs(channel) == [1, 2, 3])
+        #expect(counter.flushes == 1)
+    }
+
+    @Test func aResponseCompletingAfterTheReadIsFlushedAtOnce() throws {
+        let counter = FlushCounter()
+        let heartbeats = DeferredHeartbeats()
+        let channel = try makeChannel(heartbeats, flushCounter: counter)
+        try channel.writeInbound(request(HeartbeatRequest(groupId: "later"), version: 4, correlationID: 5))
+        let before = counter.flushes
+        heartbeats.complete("later")
+        channel.embeddedEventLoop.run()
+        #expect(counter.flushes == before + 1)
+        #expect(try writtenCorrelationIDs(channel) == [5])
     }
 
     @Test func badRequestClosesAfterEarlierResponsesAreWritten() throws {

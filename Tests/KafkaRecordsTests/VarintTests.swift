@@ -50,4 +50,32 @@ import Testing
             #expect(Varint.readInt32(raw, &position) == nil)
         }
     }
+
+    /// Every value around the one-, two- and three-byte boundaries (the inline fast paths), read
+    /// back at an offset inside a larger buffer, with the position advanced by the encoded size.
+    @Test func roundTripsAroundByteLengthBoundaries() {
+        let edges: [Int32] = [0, 1, 63, 64, 65, 8_191, 8_192, 8_193, 1_048_575, 1_048_576]
+        for edge in edges {
+            for value in [edge, -edge, edge - 1, -edge - 1] {
+                var buffer = ByteBuffer(bytes: [0xAA])
+                Varint.write(value, to: &buffer)
+                buffer.writeInteger(UInt8(0xFF))
+                let (decoded, position) = buffer.withUnsafeReadableBytes { raw -> (Int32?, Int) in
+                    var position = 1
+                    return (Varint.readInt32(raw, &position), position)
+                }
+                #expect(decoded == value)
+                #expect(position == 1 + Varint.size(value))
+            }
+        }
+    }
+
+    @Test func twoByteVarintCutAfterItsFirstByteIsRejected() {
+        let cut: [UInt8] = [0x80]
+        cut.withUnsafeBytes { raw in
+            var position = 0
+            #expect(Varint.readInt32(raw, &position) == nil)
+            #expect(position == 0)
+        }
+    }
 }

@@ -129,9 +129,10 @@ public struct ProduceHandler: KafkaAPIHandler {
                 request, entries, entries.map { $0.refusal ?? .error(.unknownServerError) }, version: version,
                 mapping: mapping, context: context)
         }
-        let appended = replicaManager.appendRecords(toAppend, acks: request.acks, timeoutMs: Int64(request.timeoutMs))
+        let appended = replicaManager.appendRecords(
+            toAppend, acks: request.acks, timeoutMs: Int64(request.timeoutMs), resultLoop: context.eventLoop)
         let settled = entries
-        let results = appended.map { appendResults in
+        let merge = { @Sendable (appendResults: [ProducePartitionResult]) -> [ProducePartitionResult] in
             settled.map { entry -> ProducePartitionResult in
                 switch entry.verdict {
                 case .refused(let result): return result
@@ -144,12 +145,12 @@ public struct ProduceHandler: KafkaAPIHandler {
         }
         if request.acks == 0 {
             return .laterWithoutResponse(
-                results.flatMapThrowing { results in
-                    if let failure = Self.acksZeroFailure(settled, results) { throw failure }
+                appended.flatMapThrowing { appendResults in
+                    if let failure = Self.acksZeroFailure(settled, merge(appendResults)) { throw failure }
                 })
         }
         let hints = version >= 10 ? LeaderHints(mapping: mapping, listener: context.listenerName) : nil
-        return .later(results.map { Self.response(request, $0, leaderHints: hints) })
+        return .later(appended.map { Self.response(request, merge($0), leaderHints: hints) })
     }
 
     /// Answers a request whose partitions were all settled without an append.
