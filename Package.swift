@@ -173,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "KafkaClientTests",
             dependencies: ["KafkaClient", "KafkaProtocol", "BrokerServer", "BrokerAPI", "BrokerCore", nioCore, nioPosix]),
-        .testTarget(name: "BrokerTests", dependencies: ["Broker", "BrokerCore"]),
+        .testTarget(name: "BrokerTests", dependencies: ["Broker", "BrokerCore", nioCore]),
         .testTarget(
             name: "GroupCoordinationTests",
             dependencies: ["GroupCoordination", "BrokerCore", "KafkaProtocol", "KafkaRecords", "BrokerTestSupport", nioCore]),

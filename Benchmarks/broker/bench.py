@@ -154,7 +154,7 @@ def run(name, bootstrap, pid, specs):
         raw_records = json.loads(raw.stdout)["records"]
         mb, drained_mb = count * size / 1e6, drained * size / 1e6
         print(json.dumps({
-            "broker": name, "workload": workload, "records": count, "size": size,
+            "broker": name, "round": int(os.environ.get("BENCH_ROUND", "1")), "workload": workload, "records": count, "size": size,
             "produce_s": p_wall, "produce_rps": count / p_wall, "produce_mbs": mb / p_wall,
             "produce_cpu_us_per_record": p_cpu * 1e6 / count,
             "drain_s": c_wall, "drain_rps": drained / c_wall, "drain_mbs": drained_mb / c_wall,
@@ -163,6 +163,29 @@ def run(name, bootstrap, pid, specs):
             "raw_drain_s": r_wall, "raw_drain_mbs": raw_records * size / 1e6 / r_wall,
             "raw_drain_cpu_us_per_record": r_cpu * 1e6 / max(raw_records, 1), "raw_drained": raw_records,
         }), flush=True)
+
+
+def medians(rows):
+    """Median over rounds per broker and workload, and Martlet's CPU per record over Tansu's."""
+    from statistics import median
+    keys = [("produce_cpu_us_per_record", "Broker CPU-µs/record (produce)"), ("produce_mbs", "Produce MB/s"),
+            ("raw_drain_mbs", "Raw drain MB/s"), ("raw_drain_cpu_us_per_record", "Broker CPU-µs/record (raw drain)"),
+            ("drain_mbs", "kcat drain MB/s")]
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["workload"], r["broker"]), []).append(r)
+    print("| Workload | Broker | Rounds | " + " | ".join(label for _, label in keys) + " |")
+    print("|---|---|---:|" + "---:|" * len(keys))
+    med = {}
+    for (workload, broker), rs in sorted(groups.items()):
+        values = {k: median(r.get(k, 0) for r in rs) for k, _ in keys}
+        med[(workload, broker)] = values
+        print(f"| {workload} | {broker} | {len(rs)} | " + " | ".join(f"{values[k]:,.3f}" if "cpu" in k else f"{values[k]:,.1f}" for k, _ in keys) + " |")
+    for workload in sorted({w for w, _ in groups}):
+        m, t = med.get((workload, "martlet")), med.get((workload, "tansu"))
+        if m and t and t["produce_cpu_us_per_record"] > 0:
+            ratio = m["produce_cpu_us_per_record"] / t["produce_cpu_us_per_record"]
+            print(f"\n{workload}: median produce CPU per record, Martlet / Tansu = {ratio:.2f} (target ≤ 0.33)")
 
 
 def main():
@@ -175,17 +198,19 @@ def main():
         run(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5:])
     elif cmd == "table":
         rows = [json.loads(l) for l in sys.stdin if l.startswith("{")]
-        print("| Broker | Workload | Records | Produce records/s | Produce MB/s "
+        print("| Round | Broker | Workload | Records | Produce records/s | Produce MB/s "
               "| Broker CPU-µs/record (produce) | Consumer drain MB/s | Drain records/s "
               "| Broker CPU-µs/record (drain) | Raw drain MB/s | Broker CPU-µs/record (raw drain) "
               "| Stored / drained |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         for r in rows:
-            print(f"| {r['broker']} | {r['workload']} | {r['records']:,} | {r['produce_rps']:,.0f} "
+            print(f"| {r.get('round', 1)} | {r['broker']} | {r['workload']} | {r['records']:,} | {r['produce_rps']:,.0f} "
                   f"| {r['produce_mbs']:,.1f} | {r['produce_cpu_us_per_record']:.2f} "
                   f"| {r['drain_mbs']:,.1f} | {r['drain_rps']:,.0f} | {r['drain_cpu_us_per_record']:.2f} "
                   f"| {r.get('raw_drain_mbs', 0):,.1f} | {r.get('raw_drain_cpu_us_per_record', 0):.3f} "
                   f"| {r['stored']:,} / {r['drained']:,} |")
+    elif cmd == "medians":
+        medians([json.loads(l) for l in sys.stdin if l.startswith("{")])
     else:
         raise SystemExit(__doc__)
 

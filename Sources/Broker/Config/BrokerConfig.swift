@@ -1,4 +1,5 @@
 import BrokerCore
+import NIOCore
 
 /// The broker's configuration, read from Kafka's property names (`server.properties`).
 ///
@@ -16,6 +17,8 @@ public struct BrokerConfig: Sendable {
     public var numPartitions: Int32
     public var defaultReplicationFactor: Int16
     public var socketRequestMaxBytes: Int32
+    /// `num.network.threads`: the NIO event loops that serve connections and own partitions.
+    /// Unset: ``defaultEventLoops(processors:)`` of the processors this process may use.
     public var numNetworkThreads: Int
     public var autoCreateTopicsEnable: Bool
     public var brokerRack: String?
@@ -73,12 +76,29 @@ public struct BrokerConfig: Sendable {
         numPartitions = try reader.int32("num.partitions", default: 1, range: 1...Int32.max)
         defaultReplicationFactor = Int16(try reader.int32("default.replication.factor", default: 1, range: 1...Int32(Int16.max)))
         socketRequestMaxBytes = try reader.int32("socket.request.max.bytes", default: 104_857_600, range: 1...Int32.max)
-        numNetworkThreads = Int(try reader.int32("num.network.threads", default: 3, range: 1...256))
+        numNetworkThreads = Int(
+            try reader.int32(
+                "num.network.threads", default: Int32(Self.defaultEventLoops(processors: System.coreCount)), range: 1...256))
         autoCreateTopicsEnable = try reader.bool("auto.create.topics.enable", default: true)
         brokerRack = reader.optionalString("broker.rack")
         reader.markKnown(Self.acceptedLaterKeys.union(ReplicaFetcherSettings.keys))
         unknownKeys = reader.unusedKeys
         rawProperties = reader.all
+    }
+
+    /// The event-loop count when `num.network.threads` is not set: Kafka's default of 3, but at
+    /// most one less than `processors`, and at least 1.
+    ///
+    /// Martlet's loops do the work of both Kafka's network threads and its request-handler
+    /// threads: a produce is appended on the loop that owns the partition, so a request that
+    /// arrives on another loop costs two thread hand-offs (an eventfd wake-up and a context
+    /// switch each way). Loops only pay for that when there are cores to run them in parallel;
+    /// one core is left for the kernel's network and page-cache work and the broker's other
+    /// threads (ZooKeeper client, coordinator, fetchers). On 2 cores a single loop used 25-30 %
+    /// less CPU per produced record than 3 loops (docs/performance.md). From 4 processors on this
+    /// is Kafka's 3.
+    public static func defaultEventLoops(processors: Int) -> Int {
+        min(3, max(1, processors - 1))
     }
 
     /// Kafka keys read by other layers (storage, replication, groups) from ``rawProperties``.

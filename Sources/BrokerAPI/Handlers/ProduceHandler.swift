@@ -130,7 +130,7 @@ public struct ProduceHandler: KafkaAPIHandler {
                 mapping: mapping, context: context)
         }
         let appended = replicaManager.appendRecords(
-            toAppend, acks: request.acks, timeoutMs: Int64(request.timeoutMs), resultLoop: context.eventLoop)
+            toAppend, acks: request.acks, timeoutMs: Int64(request.timeoutMs), callerLoop: context.eventLoop)
         let settled = entries
         let merge = { @Sendable (appendResults: [ProducePartitionResult]) -> [ProducePartitionResult] in
             settled.map { entry -> ProducePartitionResult in
@@ -143,17 +143,24 @@ public struct ProduceHandler: KafkaAPIHandler {
                 }
             }
         }
-        if request.acks == 0 {
-            return .laterWithoutResponse(
-                appended.flatMapThrowing { appendResults in
-                    if let failure = Self.acksZeroFailure(settled, merge(appendResults)) { throw failure }
-                })
-        }
         let hints = version >= 10 ? LeaderHints(mapping: mapping, listener: context.listenerName) : nil
-        return .later(appended.map { Self.response(request, merge($0), leaderHints: hints) })
+        switch appended {
+        case .completed(let appendResults):
+            // Every partition answered at once (owned by this connection's loop): no future.
+            return finish(
+                request, entries, merge(appendResults), version: version, mapping: mapping, context: context)
+        case .pending(let future):
+            if request.acks == 0 {
+                return .laterWithoutResponse(
+                    future.flatMapThrowing { appendResults in
+                        if let failure = Self.acksZeroFailure(settled, merge(appendResults)) { throw failure }
+                    })
+            }
+            return .later(future.map { Self.response(request, merge($0), leaderHints: hints) })
+        }
     }
 
-    /// Answers a request whose partitions were all settled without an append.
+    /// Answers a request whose partitions are all settled (refused, or appended during the call).
     private func finish(
         _ request: ProduceRequest, _ entries: [Entry], _ results: [ProducePartitionResult], version: Int16,
         mapping: PartitionErrorMapping, context: RequestContext
