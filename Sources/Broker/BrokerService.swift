@@ -63,8 +63,10 @@ public final class BrokerService: Service {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: config.numNetworkThreads)
         let logManager: LogManager
         do {
+            // Rolled segments are fsynced on a background queue, not in the append on an event loop.
             logManager = try LogManager(
-                dirs: config.logDirs.map { FilePath($0) }, config: settings.logConfig, logger: logger)
+                dirs: config.logDirs.map { FilePath($0) }, config: settings.logConfig, logger: logger,
+                segmentSyncer: BackgroundSegmentSyncer())
         } catch {
             await zookeeper?.store.close()
             try? await group.shutdownGracefully()
@@ -185,6 +187,18 @@ public final class BrokerService: Service {
             try? logManager.shutdown()
             try? await group.shutdownGracefully()
             throw BrokerStartupError.bind("\(error)")
+        }
+        // "Started" means serving *with* cluster metadata: wait (bounded) for the controller's first
+        // UpdateMetadata. Before it, Metadata answers controller -1, and librdkafka's AdminClient,
+        // seeing that, can wait out its whole request timeout for a controller.
+        if zookeeper != nil {
+            let known = try? await cache.wait(
+                until: { $0.controllerID != .none }, timeout: .milliseconds(Int64(config.zookeeperSessionTimeoutMs)),
+                on: group.next()
+            ).get()
+            if known != true {
+                logger.warning("no UpdateMetadata from a controller yet; serving without cluster metadata")
+            }
         }
         maintenance.start()
         let isrPropagation = isrChanges.start()

@@ -16,6 +16,9 @@ import SystemPackage
 /// - **Checkpoints.** ``checkpoint()`` writes the recovery points, log start offsets and high
 ///   watermarks of each dir; the broker runs it periodically (Kafka: every 60 s / 5 s).
 ///
+/// - **Rolls.** With a `segmentSyncer` (the broker passes a ``BackgroundSegmentSyncer``), the
+///   fsync of a segment sealed by a roll runs there instead of in the append (see ``PartitionLog``).
+///
 /// Thread-safe: the partition map is guarded by one lock; each ``PartitionLog`` has its own
 /// writer lock and lock-free readers.
 public final class LogManager: Sendable {
@@ -31,6 +34,8 @@ public final class LogManager: Sendable {
     }
 
     private let logs: Mutex<[TopicPartition: Entry]>
+    /// Runs the fsync of segments sealed by rolls off the appending threads (nil: inline).
+    let segmentSyncer: (any SegmentSyncScheduler)?
 
     /// Loads all logs in `dirs` (creating the dirs if missing).
     ///
@@ -39,9 +44,10 @@ public final class LogManager: Sendable {
     public init(
         dirs: [FilePath], config: LogConfig = .default, topicConfigs: [String: LogConfig] = [:],
         fileSystem: any LogFileSystem = PosixFileSystem(), clock: any TimeSource = SystemTimeSource(),
-        logger: Logger = Logger(label: "martlet.storage")
+        logger: Logger = Logger(label: "martlet.storage"), segmentSyncer: (any SegmentSyncScheduler)? = nil
     ) throws(LogError) {
         guard !dirs.isEmpty else { throw .invalidLayout("no log directories") }
+        self.segmentSyncer = segmentSyncer
         self.directories = dirs
         self.defaultConfig = config
         self.fileSystem = fileSystem
@@ -78,7 +84,7 @@ public final class LogManager: Sendable {
                     topicPartition: partition, directory: path, config: topicConfigs[partition.topic] ?? config,
                     fileSystem: fileSystem, clock: clock, logger: logger, cleanShutdown: clean,
                     recoveryPoint: recoveryPoints[partition], logStartOffset: startOffsets[partition],
-                    highWatermark: highWatermarks[partition])
+                    highWatermark: highWatermarks[partition], segmentSyncer: segmentSyncer)
                 loaded[partition] = Entry(log: log, directoryIndex: index)
             }
             if clean { try fileSystem.remove(marker) }
@@ -113,7 +119,7 @@ public final class LogManager: Sendable {
             let path = directories[index].appending(LogFileNames.partitionDirectoryName(partition))
             let log = try PartitionLog.open(
                 topicPartition: partition, directory: path, config: config ?? defaultConfig, fileSystem: fileSystem,
-                clock: clock, logger: logger, cleanShutdown: true)
+                clock: clock, logger: logger, cleanShutdown: true, segmentSyncer: segmentSyncer)
             try fileSystem.syncDirectory(directories[index])
             entries[partition] = Entry(log: log, directoryIndex: index)
             logger.info("created log", metadata: ["partition": "\(partition)", "dir": "\(directories[index])"])

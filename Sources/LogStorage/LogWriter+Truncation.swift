@@ -47,6 +47,7 @@ extension LogWriter {
         state.sealed = Array(state.sealed.prefix(keepIndex))
         state.active = segment
         let end = state.logEndOffset
+        dropSegmentSyncs(above: end)
         state.recoveryPoint = min(state.recoveryPoint, end)
         state.highWatermark = min(state.highWatermark, end)
         state.logStartOffset = min(state.logStartOffset, end)
@@ -63,6 +64,7 @@ extension LogWriter {
             try state.segment(at: index).segment.deleteFiles(fileSystem)
         }
         state.sealed = []
+        pendingSegmentSyncs.removeAll()
         state.active = try createSegment(base: offset)
         state.logStartOffset = offset
         state.recoveryPoint = offset

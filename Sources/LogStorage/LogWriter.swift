@@ -20,6 +20,24 @@ struct LogWriter: Sendable {
     /// Records appended since the last flush, and when the last flush happened.
     var unflushedMessages: Int64 = 0
     var lastFlushMs: Int64
+    /// Whether a roll leaves the sealed segment's fsync to a background job (the owner schedules
+    /// ``unscheduledSegmentSyncs``) instead of syncing it inline.
+    var defersRollSync = false
+    /// Sealed segments whose fsync is owed, oldest first. The recovery point moves past each
+    /// once it and every earlier one are synced (``segmentSynced(_:)``), or at the next
+    /// ``flush()``, which syncs them inline.
+    var pendingSegmentSyncs: [PendingSegmentSync] = []
+    var nextSegmentSyncID: UInt64 = 0
+
+    /// A sealed segment waiting for its fsync.
+    struct PendingSegmentSync: Sendable {
+        let id: UInt64
+        let segment: SegmentState
+        /// Everything below this offset is durable once this and every earlier entry are synced.
+        let durableBelow: Offset
+        var scheduled = false
+        var synced = false
+    }
 
     var epochCheckpoint: LeaderEpochCheckpointFile {
         LeaderEpochCheckpointFile(path: directory.appending(LogFileNames.leaderEpochCheckpoint), fileSystem: fileSystem)
@@ -40,9 +58,10 @@ struct LogWriter: Sendable {
             nowMs: clock.nowMilliseconds, writable: true)
     }
 
-    /// Seals and flushes the active segment and starts a new one at `newBase` (the log end
-    /// offset, or a follower's first offset when it jumps ahead). The flush makes every offset
-    /// below `newBase` durable, so the recovery point moves there.
+    /// Seals the active segment and starts a new one at `newBase` (the log end offset, or a
+    /// follower's first offset when it jumps ahead). The sealed segment is fsynced inline, which
+    /// moves the recovery point to `newBase`, or, with ``defersRollSync``, by a background job
+    /// (the recovery point then moves when that job reports back).
     mutating func roll(newBase: Offset) throws(LogError) {
         var old = state.active
         if old.isEmpty {
@@ -53,10 +72,15 @@ struct LogWriter: Sendable {
             return
         }
         try old.seal()
-        try old.sync()
+        if !defersRollSync { try old.sync() }
         state.sealed.append(old)
         state.active = try createSegment(base: newBase)
-        state.recoveryPoint = max(state.recoveryPoint, old.nextOffset)
+        if defersRollSync {
+            pendingSegmentSyncs.append(PendingSegmentSync(id: nextSegmentSyncID, segment: old, durableBelow: old.nextOffset))
+            nextSegmentSyncID += 1
+        } else {
+            state.recoveryPoint = max(state.recoveryPoint, old.nextOffset)
+        }
         unflushedMessages = 0
         lastFlushMs = clock.nowMilliseconds
         logger.info(
@@ -114,8 +138,11 @@ struct LogWriter: Sendable {
         if unflushedMessages >= config.flushIntervalMessages { try flush() }
     }
 
-    /// fsyncs the active segment; everything appended so far is then durable.
+    /// fsyncs the sealed segments still owed a sync and the active segment; everything appended
+    /// so far is then durable.
     mutating func flush() throws(LogError) {
+        for pending in pendingSegmentSyncs where !pending.synced { try pending.segment.sync() }
+        pendingSegmentSyncs.removeAll()
         try state.active.sync()
         state.recoveryPoint = state.logEndOffset
         unflushedMessages = 0
@@ -129,6 +156,35 @@ struct LogWriter: Sendable {
         else { return false }
         try flush()
         return true
+    }
+
+    // MARK: Deferred segment syncs
+
+    /// The pending syncs not yet handed to the scheduler, marked as handed over.
+    mutating func takeUnscheduledSegmentSyncs() -> [PendingSegmentSync] {
+        var taken: [PendingSegmentSync] = []
+        for index in pendingSegmentSyncs.indices where !pendingSegmentSyncs[index].scheduled {
+            pendingSegmentSyncs[index].scheduled = true
+            taken.append(pendingSegmentSyncs[index])
+        }
+        return taken
+    }
+
+    /// A background sync of pending entry `id` succeeded: the recovery point moves past every
+    /// synced entry at the head of the list. Unknown ids (already flushed, or dropped by a
+    /// truncation) are ignored.
+    mutating func segmentSynced(_ id: UInt64) {
+        guard let index = pendingSegmentSyncs.firstIndex(where: { $0.id == id }) else { return }
+        pendingSegmentSyncs[index].synced = true
+        while let first = pendingSegmentSyncs.first, first.synced {
+            state.recoveryPoint = max(state.recoveryPoint, min(first.durableBelow, state.logEndOffset))
+            pendingSegmentSyncs.removeFirst()
+        }
+    }
+
+    /// Forgets pending syncs of segments a truncation to `end` changed or removed.
+    mutating func dropSegmentSyncs(above end: Offset) {
+        pendingSegmentSyncs.removeAll { $0.durableBelow > end }
     }
 
     // MARK: Epochs

@@ -21,8 +21,10 @@ import SystemPackage
 ///
 /// ## Durability
 /// Appends reach the page cache, not the disk. Data becomes durable when flushed: on roll (the
-/// sealed segment), after `flush.messages` records, by ``flushIfDue()`` after `flush.ms`, by
-/// ``flush()``, and on ``close()``. The recovery point is the offset below which everything
+/// sealed segment: inline, or by a background job of the `segmentSyncer` given to ``open``, as
+/// Kafka's scheduler does, so an append never waits for a whole segment's fsync), after
+/// `flush.messages` records, by ``flushIfDue()`` after `flush.ms`, by ``flush()``, and on
+/// ``close()`` (both also sync sealed segments still waiting for their background job). The recovery point is the offset below which everything
 /// was flushed; after a crash everything above it is re-validated. See docs/storage-format.md.
 public final class PartitionLog: Sendable {
     public let topicPartition: TopicPartition
@@ -31,11 +33,20 @@ public final class PartitionLog: Sendable {
     public let recoveryReport: RecoveryReport
     private let writer: Mutex<LogWriter>
     private let published: Mutex<LogSnapshot>
+    private let segmentSyncer: (any SegmentSyncScheduler)?
+    private let logger: Logger
 
-    init(writer: LogWriter, report: RecoveryReport) {
+    init(
+        writer: LogWriter, report: RecoveryReport, segmentSyncer: (any SegmentSyncScheduler)? = nil,
+        logger: Logger = Logger(label: "martlet.storage")
+    ) {
+        var writer = writer
+        writer.defersRollSync = segmentSyncer != nil
         self.topicPartition = writer.topicPartition
         self.directory = writer.directory
         self.recoveryReport = report
+        self.segmentSyncer = segmentSyncer
+        self.logger = logger
         self.published = Mutex(writer.state)
         self.writer = Mutex(writer)
     }
@@ -45,7 +56,8 @@ public final class PartitionLog: Sendable {
     public static func open(
         topicPartition: TopicPartition, directory: FilePath, config: LogConfig, fileSystem: any LogFileSystem,
         clock: any TimeSource, logger: Logger = Logger(label: "martlet.storage"), cleanShutdown: Bool,
-        recoveryPoint: Offset? = nil, logStartOffset: Offset? = nil, highWatermark: Offset? = nil
+        recoveryPoint: Offset? = nil, logStartOffset: Offset? = nil, highWatermark: Offset? = nil,
+        segmentSyncer: (any SegmentSyncScheduler)? = nil
     ) throws(LogError) -> PartitionLog {
         let loader = LogLoader(
             topicPartition: topicPartition, directory: directory, config: config, fileSystem: fileSystem, clock: clock,
@@ -53,17 +65,47 @@ public final class PartitionLog: Sendable {
         let (writer, report) = try loader.load(
             cleanShutdown: cleanShutdown, recoveryPoint: recoveryPoint, logStartOffset: logStartOffset,
             highWatermark: highWatermark)
-        return PartitionLog(writer: writer, report: report)
+        return PartitionLog(writer: writer, report: report, segmentSyncer: segmentSyncer, logger: logger)
     }
 
     // MARK: Writer side
 
     /// Runs a writer operation under the writer lock and publishes the resulting state (also
     /// when it fails part-way, so readers see whatever was completed).
+    /// Segments sealed by a roll meanwhile get their fsync scheduled, after the lock is released.
     private func mutate<T>(_ body: (inout LogWriter) throws(LogError) -> T) throws(LogError) -> T {
-        try writer.withLock { (writer) throws(LogError) -> T in
-            defer { published.withLock { $0 = writer.state } }
+        var syncs: [LogWriter.PendingSegmentSync] = []
+        defer { if !syncs.isEmpty { scheduleSyncs(syncs) } }
+        return try writer.withLock { (writer) throws(LogError) -> T in
+            defer {
+                published.withLock { $0 = writer.state }
+                if segmentSyncer != nil { syncs = writer.takeUnscheduledSegmentSyncs() }
+            }
             return try body(&writer)
+        }
+    }
+
+    /// Hands sealed segments to the background syncer; each job reports back so the recovery
+    /// point can move. A failed sync leaves its entry pending: the next ``flush()`` (or
+    /// ``close()``) retries it inline and reports the error.
+    private func scheduleSyncs(_ syncs: [LogWriter.PendingSegmentSync]) {
+        guard let segmentSyncer else { return }
+        for pending in syncs {
+            segmentSyncer.schedule { [self] in
+                do {
+                    try pending.segment.sync()
+                } catch {
+                    logger.error(
+                        "background fsync of a rolled segment failed; the next flush retries it",
+                        metadata: ["partition": "\(topicPartition)", "error": "\(error)"])
+                    return
+                }
+                writer.withLock { writer in
+                    writer.segmentSynced(pending.id)
+                    let state = writer.state
+                    published.withLock { $0 = state }
+                }
+            }
         }
     }
 

@@ -101,6 +101,17 @@ def test_all_brokers_return_identical_metadata(cluster_factory, java_classpath):
     assert topics == [(0, "orders", False, 6)]
 
 
+def test_metadata_names_the_controller_as_soon_as_the_broker_reports_started(cluster_factory):
+    # "Martlet broker started" waits for the controller's first UpdateMetadata: a client asking
+    # right then (AdminClients do) must not see controller -1, which librdkafka's admin API can
+    # wait on until its request times out.
+    for _ in range(3):
+        c = cluster_factory(1)
+        _, controller, _ = raw_metadata(c.brokers[0].port)[1:]
+        assert controller == 0
+        c.kill_all()
+
+
 def test_second_broker_with_the_same_id_fails_to_start(cluster_factory, tmp_path):
     from conftest import BrokerProcess
 

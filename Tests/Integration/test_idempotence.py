@@ -24,12 +24,14 @@ def proxied_broker(cluster_factory):
         proxy = ResponseDroppingProxy(DROPS, mode)
         proxies.append(proxy)
         listen = free_port_below_32768()
+        # Forwarding first: the broker's own controller reaches it through the advertised (proxy)
+        # address, and the broker reports "started" only once that UpdateMetadata arrived.
+        proxy.start(listen)
         c = cluster_factory(1, overrides={
             "listeners": f"PLAINTEXT://127.0.0.1:{listen}",
             "advertised.listeners": f"PLAINTEXT://127.0.0.1:{proxy.port}",
         })
         assert c.brokers[0].port == proxy.port  # the broker announces the proxy's address
-        proxy.start(listen)
         return proxy, c.bootstrap
 
     yield make

@@ -33,10 +33,14 @@ struct LogFixture {
     static let smallConfig = LogConfig(
         segmentBytes: 4096, retentionMs: -1, indexIntervalBytes: 256, segmentIndexBytes: 4096)
 
-    func open(clean: Bool = true, recoveryPoint: Offset? = nil, logStartOffset: Offset? = nil) throws -> PartitionLog {
+    func open(
+        clean: Bool = true, recoveryPoint: Offset? = nil, logStartOffset: Offset? = nil,
+        segmentSyncer: (any SegmentSyncScheduler)? = nil
+    ) throws -> PartitionLog {
         try PartitionLog.open(
             topicPartition: partition, directory: directory, config: config, fileSystem: fileSystem, clock: clock,
-            cleanShutdown: clean, recoveryPoint: recoveryPoint, logStartOffset: logStartOffset)
+            cleanShutdown: clean, recoveryPoint: recoveryPoint, logStartOffset: logStartOffset,
+            segmentSyncer: segmentSyncer)
     }
 
     func segmentPath(_ base: Int64, _ suffix: String = "log") -> FilePath {
