@@ -21,7 +21,7 @@ struct LogWriter: Sendable {
     var unflushedMessages: Int64 = 0
     var lastFlushMs: Int64
     /// Whether a roll leaves the sealed segment's fsync to a background job (the owner schedules
-    /// ``unscheduledSegmentSyncs``) instead of syncing it inline.
+    /// what ``takeUnscheduledSegmentSyncs()`` hands over) instead of syncing it inline.
     var defersRollSync = false
     /// Sealed segments whose fsync is owed, oldest first. The recovery point moves past each
     /// once it and every earlier one are synced (``segmentSynced(_:)``), or at the next

@@ -24,8 +24,9 @@ import SystemPackage
 /// sealed segment: inline, or by a background job of the `segmentSyncer` given to ``open``, as
 /// Kafka's scheduler does, so an append never waits for a whole segment's fsync), after
 /// `flush.messages` records, by ``flushIfDue()`` after `flush.ms`, by ``flush()``, and on
-/// ``close()`` (both also sync sealed segments still waiting for their background job). The recovery point is the offset below which everything
-/// was flushed; after a crash everything above it is re-validated. See docs/storage-format.md.
+/// ``close()`` (both also sync sealed segments still waiting for their background job). The
+/// recovery point is the offset below which everything was flushed; after a crash everything
+/// above it is re-validated. See docs/storage-format.md.
 public final class PartitionLog: Sendable {
     public let topicPartition: TopicPartition
     public let directory: FilePath

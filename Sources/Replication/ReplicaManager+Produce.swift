@@ -66,59 +66,53 @@ extension ReplicaManager {
         for (loopIndex, members) in byLoop.enumerated() where !members.isEmpty {
             let owner = eventLoops[loopIndex]
             if owner.inEventLoop {
-                for member in members {
-                    let index = member.index
-                    if let result = Self.appendOnOwner(
-                        member.partition, partitions[index], acks: requiredAcks, timeoutMs: timeoutMs,
-                        whenDelayed: { gather.fill(index, $0) })
-                    {
-                        gather.fill(index, result)
-                    }
-                }
+                let ready = Self.appendOnOwner(
+                    members, partitions, acks: requiredAcks, timeoutMs: timeoutMs,
+                    whenDelayed: { gather.fill($0, $1) })
+                for (index, result) in ready { gather.fill(index, result) }
             } else {
                 owner.execute {
-                    var ready: [(Int, ProducePartitionResult)] = []
-                    ready.reserveCapacity(members.count)
-                    for member in members {
-                        let index = member.index
-                        if let result = Self.appendOnOwner(
-                            member.partition, partitions[index], acks: requiredAcks, timeoutMs: timeoutMs,
-                            whenDelayed: { result in loop.execute { gather.fill(index, result) } })
-                        {
-                            ready.append((index, result))
-                        }
-                    }
+                    let ready = Self.appendOnOwner(
+                        members, partitions, acks: requiredAcks, timeoutMs: timeoutMs,
+                        whenDelayed: { index, result in loop.execute { gather.fill(index, result) } })
                     guard !ready.isEmpty else { return }
-                    let settled = ready
-                    loop.execute { for (index, result) in settled { gather.fill(index, result) } }
+                    loop.execute { for (index, result) in ready { gather.fill(index, result) } }
                 }
             }
         }
         return gather.outcome()
     }
 
-    /// Appends on the partition's own loop. Returns the result, or nil after parking an acks=-1
-    /// append that waits for the high watermark; `whenDelayed` then gets its result later (on
-    /// the partition's loop).
+    /// Appends `members` (indexes into `partitions`) on their owning loop, which the caller is
+    /// running on. Returns the results known now; an acks=-1 append that must wait for the high
+    /// watermark is parked instead, and `whenDelayed` gets its index and result later (on that
+    /// loop).
     private static func appendOnOwner(
-        _ partition: Partition, _ data: ProducePartitionData, acks: RequiredAcks, timeoutMs: Int64,
-        whenDelayed: @escaping @Sendable (ProducePartitionResult) -> Void
-    ) -> ProducePartitionResult? {
-        switch partition.appendRecordsToLeader(data.records, acks: acks, minInSyncReplicas: data.minInSyncReplicas) {
-        case .done(let result):
-            return result
-        case .awaitHighWatermark(let requiredOffset, let result):
-            if let code = partition.state.produceCompletion(requiredOffset: requiredOffset) {
-                return DelayedProduce.answer(result, code: code)
+        _ members: [(index: Int, partition: Partition)], _ partitions: [ProducePartitionData], acks: RequiredAcks,
+        timeoutMs: Int64, whenDelayed: @escaping @Sendable (Int, ProducePartitionResult) -> Void
+    ) -> [(Int, ProducePartitionResult)] {
+        var ready: [(Int, ProducePartitionResult)] = []
+        ready.reserveCapacity(members.count)
+        for (index, partition) in members {
+            let data = partitions[index]
+            switch partition.appendRecordsToLeader(data.records, acks: acks, minInSyncReplicas: data.minInSyncReplicas) {
+            case .done(let result):
+                ready.append((index, result))
+            case .awaitHighWatermark(let requiredOffset, let result):
+                if let code = partition.state.produceCompletion(requiredOffset: requiredOffset) {
+                    ready.append((index, DelayedProduce.answer(result, code: code)))
+                    continue
+                }
+                let operation = DelayedProduce(
+                    partition: partition, requiredOffset: requiredOffset, result: result,
+                    completion: { whenDelayed(index, $0) })
+                if !operation.tryComplete() {
+                    operation.startTimer(milliseconds: timeoutMs)
+                    partition.producePurgatory.watch(operation, key: data.topicPartition)
+                }
             }
-            let operation = DelayedProduce(
-                partition: partition, requiredOffset: requiredOffset, result: result, completion: whenDelayed)
-            if !operation.tryComplete() {
-                operation.startTimer(milliseconds: timeoutMs)
-                partition.producePurgatory.watch(operation, key: data.topicPartition)
-            }
-            return nil
         }
+        return ready
     }
 }
 

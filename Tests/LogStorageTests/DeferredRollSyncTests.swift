@@ -134,7 +134,7 @@ final class ManualSegmentSyncer: SegmentSyncScheduler {
         #expect(log.recoveryPoint == log.logEndOffset)
     }
 
-    @Test func jobsCompletingOutOfOrderMoveThePointOnlyPastSyncedHeads() throws {
+    @Test func aFailedEarlierSyncHoldsThePointAgainstLaterSuccesses() throws {
         let fixture = LogFixture()
         let syncer = ManualSegmentSyncer()
         let log = try fixture.open(segmentSyncer: syncer)

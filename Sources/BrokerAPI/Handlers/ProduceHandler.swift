@@ -143,7 +143,6 @@ public struct ProduceHandler: KafkaAPIHandler {
                 }
             }
         }
-        let hints = version >= 10 ? LeaderHints(mapping: mapping, listener: context.listenerName) : nil
         switch appended {
         case .completed(let appendResults):
             // Every partition answered at once (owned by this connection's loop): no future.
@@ -156,6 +155,7 @@ public struct ProduceHandler: KafkaAPIHandler {
                         if let failure = Self.acksZeroFailure(settled, merge(appendResults)) { throw failure }
                     })
             }
+            let hints = version >= 10 ? LeaderHints(mapping: mapping, listener: context.listenerName) : nil
             return .later(future.map { Self.response(request, merge($0), leaderHints: hints) })
         }
     }
